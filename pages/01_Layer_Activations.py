@@ -1,0 +1,77 @@
+"""Layer activations: the feature maps of any layer for the current image."""
+
+import math
+
+import numpy as np
+import streamlit as st
+
+from udl_viz.activations import first_layer_filters, upsample_map
+from udl_viz.figures.cnn import (
+    channel_strength_figure,
+    feature_grid_figure,
+    filter_tiles_figure,
+    layer_stats_figure,
+)
+from udl_viz.figures.images import overlay_figure
+from udl_viz.ui.layout import page_setup, show_figure
+from udl_viz.ui.loaders import cached_layer_activations, cached_layer_stats
+from udl_viz.ui.sidebar import cnn_sidebar
+from udl_viz.ui.widgets import prediction_panel
+
+page_setup("Layer activations", "Each channel of a conv layer is a detector; its feature map shows "
+           "where in the image it fires. Early layers find edges and colours, later ones parts of objects.")
+ctx = cnn_sidebar()
+spec = ctx.spec
+view = spec.preprocess.view(ctx.image).convert("RGB")
+
+left, right = st.columns([1, 2])
+with left:
+    st.image(view, caption=f"What the model sees: {spec.input_size}×{spec.input_size} centre crop", width="stretch")
+with right:
+    prediction_panel(ctx)
+
+labels = {layer.path: layer.label for layer in spec.layers}
+layer = st.selectbox("Layer", list(labels), index=min(2, len(labels) - 1), format_func=lambda p: f"{p}: {labels[p]}")
+acts = cached_layer_activations(spec.name, ctx.image_key, layer, ctx.image)
+channels = acts.maps.shape[0]
+
+st.subheader("Feature maps, strongest channels first")
+per_page = st.select_slider("Maps per page", options=[8, 16, 32, 64], value=16)
+pages = max(1, math.ceil(channels / per_page))
+page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1)
+shown = [int(c) for c in acts.order[(page - 1) * per_page: page * per_page]]
+show_figure(feature_grid_figure(acts.maps, shown, f"{layer}: channels ranked {(page - 1) * per_page + 1}–"
+                                f"{(page - 1) * per_page + len(shown)} of {channels} by mean activation"),
+            key="grid")
+st.caption("Bright = the channel responds strongly there. All maps share one colour scale, so you can compare them.")
+
+st.subheader("One channel over the photo")
+c1, c2 = st.columns([1, 3])
+with c1:
+    channel = st.number_input("Channel", min_value=0, max_value=channels - 1, value=int(acts.order[0]), step=1,
+                              help="Defaults to the strongest channel.")
+    opacity = st.slider("Overlay opacity", 0.0, 1.0, 0.6, 0.05)
+    rank = int((acts.order == channel).nonzero()[0][0]) + 1
+    st.metric("Rank by mean activation", f"{rank} of {channels}")
+    st.metric("Mean activation", f"{acts.channel_means[channel]:.3g}")
+with c2:
+    heat = upsample_map(acts.maps[channel], spec.input_size)
+    pixels = np.asarray(view)
+    show_figure(overlay_figure(pixels, heat, f"{layer}, channel {channel}, over the model's input",
+                               opacity=opacity, colorbar_title="relative activation"), key="overlay")
+st.caption("The feature map is stretched to the image size: where it is bright, this detector found its pattern.")
+
+show_figure(channel_strength_figure(acts.channel_means, acts.order, f"{layer}: mean activation of each channel"),
+            key="strength")
+
+st.subheader(f"First-layer filters ({spec.first_conv})")
+filters = first_layer_filters(ctx.model, spec)
+show_figure(filter_tiles_figure(filters, f"{len(filters)} learned {filters.shape[1]}×{filters.shape[2]} filters "
+                                "(gray = 0, bright = positive weight)"), key="filters")
+st.caption("The first layer's weights can be drawn as tiny images: most are edge and colour detectors.")
+
+st.subheader("Activation statistics per layer")
+rows = cached_layer_stats(spec.name, ctx.image_key, ctx.image)
+show_figure(layer_stats_figure(rows), key="stats")
+st.dataframe(rows, hide_index=True)
+st.caption("Deeper layers have more channels and smaller maps; ReLU makes many activations exactly zero.")

@@ -1,0 +1,22 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("UDL_VIZ_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+# Tests run offline: never let torch hub or huggingface reach for the network.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The course data folder (../shared/data); tests that need it skip without it."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared course data not found at {SHARED_DATA} (only on the project's machines)")
+    return SHARED_DATA

@@ -1,0 +1,77 @@
+"""AppTest over the home page and the layer-activations page."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def app(path: str) -> AppTest:
+    return AppTest.from_file(str(ROOT / path), default_timeout=180)
+
+
+def test_home_page_links_every_page():
+    at = app("app.py").run()
+    assert not at.exception
+    topics = [h.value for h in at.subheader]
+    assert topics == ["What a CNN sees", "Explaining predictions", "Inside RNNs", "Word embeddings",
+                      "How networks learn", "Learning from little data"]
+    links = {link.proto.page for link in at.get("page_link")}
+    pages = {p.stem.split("_", 1)[1] for p in (ROOT / "pages").glob("*.py")}
+    assert links == pages
+
+
+def test_layer_activations_default_view():
+    at = app("pages/01_Layer_Activations.py").run()
+    assert not at.exception
+    assert not at.error
+    charts = at.get("plotly_chart")
+    assert len(charts) == 6
+    ranks = [m for m in at.metric if m.label == "Rank by mean activation"]
+    assert ranks and ranks[0].value.startswith("1 of ")
+
+
+def test_layer_activations_follow_model_and_layer_choices():
+    at = app("pages/01_Layer_Activations.py").run()
+    at.sidebar.selectbox[0].set_value("digits_cnn").run()
+    assert not at.exception
+    assert at.sidebar.selectbox[1].value == "Digit 0"
+    at.selectbox[0].set_value("relu3").run()
+    assert not at.exception
+    assert any("of 64" in m.value for m in at.metric)
+
+
+def test_unavailable_model_says_so_and_the_page_goes_on(monkeypatch, tmp_path):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    at = app("pages/01_Layer_Activations.py").run()
+    at.sidebar.selectbox[0].set_value("vgg16").run()
+    assert not at.exception
+    assert any("VGG-16" in e.value and "cannot be loaded" in e.value for e in at.sidebar.error)
+    assert len(at.get("plotly_chart")) == 6
+
+
+def png_bytes(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_upload_becomes_the_current_image_and_bad_uploads_are_explained():
+    at = app("pages/01_Layer_Activations.py").run()
+    at.sidebar.radio[0].set_value("Upload").run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 6  # the sample stays in use until a file arrives
+    at.sidebar.file_uploader[0].set_value(("photo.png", png_bytes(Image.new("RGB", (300, 200), (20, 90, 200))),
+                                           "image/png")).run()
+    assert not at.exception and not at.sidebar.error
+    assert at.session_state["cnn_image"][2] == "photo.png"
+    at.sidebar.file_uploader[0].set_value(("broken.jpg", b"definitely not a jpeg", "image/jpeg")).run()
+    assert not at.exception
+    assert any("broken.jpg" in e.value and "not an image" in e.value for e in at.sidebar.error)
+    assert at.session_state["cnn_image"][2] == "photo.png"  # the last good image stays
+    assert len(at.get("plotly_chart")) == 6

@@ -1,0 +1,1 @@
+"""Pure figure builders: arrays in, ``plotly.graph_objects.Figure`` out."""

@@ -1,0 +1,42 @@
+"""Photos and heatmaps drawn over photos."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from udl_viz import style
+
+
+def image_figure(pixels: np.ndarray, title: str) -> go.Figure:
+    """An RGB uint8 image (H, W, 3) as a figure with hidden axes."""
+    fig = go.Figure(go.Image(z=pixels))
+    fig.update_layout(title=title)
+    _hide_axes(fig)
+    return fig
+
+
+def overlay_figure(pixels: np.ndarray, heat: np.ndarray, title: str, *, opacity: float = 0.5,
+                   signed: bool = False, colorbar_title: str = "value") -> go.Figure:
+    """A heatmap (H, W) over an RGB photo (H, W, 3) of the same size.
+
+    ``signed`` uses the blue/white/orange diverging scale centred on 0, else a sequential one.
+    """
+    if pixels.shape[:2] != heat.shape:
+        raise ValueError(f"heatmap {heat.shape} does not match image {pixels.shape[:2]}")
+    fig = go.Figure(go.Image(z=pixels, hoverinfo="skip"))
+    limit = float(np.abs(heat).max()) or 1.0
+    fig.add_trace(go.Heatmap(
+        z=heat, opacity=opacity, colorscale=style.DIVERGING if signed else style.HEAT,
+        zmin=-limit if signed else float(heat.min()), zmax=limit if signed else float(heat.max()),
+        colorbar={"title": {"text": colorbar_title}}, hovertemplate="x=%{x} y=%{y}<br>value=%{z:.3g}<extra></extra>",
+    ))
+    fig.update_layout(title=title)
+    _hide_axes(fig)
+    return fig
+
+
+def _hide_axes(fig: go.Figure) -> None:
+    fig.update_xaxes(visible=False, showgrid=False)
+    fig.update_yaxes(visible=False, showgrid=False, autorange="reversed", scaleanchor="x")
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 50, "b": 10})

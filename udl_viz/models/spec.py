@@ -1,0 +1,99 @@
+"""What every registry model carries: builder, weights source, preprocessing, classes, layers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from PIL import Image
+from torch import nn
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A layer worth inspecting: its module path in the model and a short human label."""
+
+    path: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Preprocess:
+    """Resize the shorter side, centre-crop a square, scale to a tensor; and the inverse.
+
+    ``scale`` maps a float tensor of raw pixel values in [0, 255] (C, H, W) to model input,
+    ``unscale`` maps it back.
+    """
+
+    resize: int
+    crop: int
+    scale: Callable[[torch.Tensor], torch.Tensor]
+    unscale: Callable[[torch.Tensor], torch.Tensor]
+    grayscale: bool = False
+    resample: Image.Resampling = Image.Resampling.BILINEAR
+
+    def crop_box(self, size: tuple[int, int]) -> tuple[float, float, float, float]:
+        """The square in original-image pixels ``(x0, y0, x1, y1)`` that the model sees."""
+        w, h = size
+        s = min(w, h) * self.crop / self.resize
+        x0, y0 = (w - s) / 2, (h - s) / 2
+        return (x0, y0, x0 + s, y0 + s)
+
+    def view(self, image: Image.Image) -> Image.Image:
+        """The crop exactly as the model sees it, as a ``crop x crop`` PIL image."""
+        image = image.convert("L" if self.grayscale else "RGB")
+        return image.resize((self.crop, self.crop), self.resample, box=self.crop_box(image.size))
+
+    def __call__(self, image: Image.Image) -> torch.Tensor:
+        """PIL image -> model input tensor (C, crop, crop)."""
+        pixels = np.asarray(self.view(image), dtype=np.float32)
+        if pixels.ndim == 2:
+            pixels = pixels[..., None]
+        return self.scale(torch.from_numpy(pixels).permute(2, 0, 1).contiguous())
+
+    def to_pixels(self, x: torch.Tensor) -> np.ndarray:
+        """Model input tensor (C, H, W) -> uint8 image array (H, W, C)."""
+        raw = self.unscale(x.detach().cpu().float()).clamp(0, 255).round()
+        return raw.permute(1, 2, 0).to(torch.uint8).numpy()
+
+
+def mean_std(mean: Sequence[float], std: Sequence[float]) -> tuple[Callable, Callable]:
+    """``scale``/``unscale`` for the usual ``(x/255 - mean) / std`` normalisation."""
+    m = torch.tensor(mean).view(-1, 1, 1)
+    s = torch.tensor(std).view(-1, 1, 1)
+    return (lambda x: (x / 255 - m) / s), (lambda x: (x * s + m) * 255)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One registry entry, in the spirit of torchvision's weights enums."""
+
+    name: str
+    title: str
+    description: str
+    weights_source: str
+    builder: Callable[[], nn.Module]
+    preprocess: Preprocess
+    class_names: Callable[[], list[str]]
+    layers: tuple[Layer, ...]
+    first_conv: str
+    cam_layer: str
+    availability: Callable[[], str | None] = field(default=lambda: None)
+
+    @property
+    def input_size(self) -> int:
+        return self.preprocess.crop
+
+    @property
+    def channels(self) -> int:
+        return 1 if self.preprocess.grayscale else 3
+
+    def unavailable_reason(self) -> str | None:
+        """``None`` when the weights can be loaded here without a download, else why not."""
+        return self.availability()
+
+    def build(self) -> nn.Module:
+        """The model in eval mode with its weights loaded."""
+        return self.builder().eval()

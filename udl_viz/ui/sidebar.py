@@ -1,0 +1,122 @@
+"""The CNN pages' sidebar: model picker and image source, shared through session state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+from PIL import Image
+from torch import nn
+
+from udl_viz.images import ImageError, load_image
+from udl_viz.inference import Prediction
+from udl_viz.models import DEFAULT_MODEL, REGISTRY, ModelSpec, ModelUnavailable
+from udl_viz.samples import load_sample, sample_names
+from udl_viz.ui.loaders import cached_predictions, get_model, image_key, session_models
+
+MODEL_KEY = "cnn_model"
+IMAGE_KEY = "cnn_image"  # (key, PIL image, label)
+UPLOADS_KEY = "cnn_uploads"  # {key: (label, PIL image)}, this session's uploads
+SOURCE_KEY = "cnn_source"
+SAMPLE_KEY = "cnn_sample"
+MAX_UPLOADS = 20
+UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "tif", "tiff", "gif"]
+
+
+@dataclass
+class CnnContext:
+    """What a CNN page works on: the model entry, the shared model and the current image."""
+
+    spec: ModelSpec
+    model: nn.Module
+    image: Image.Image
+    image_key: str
+    image_label: str
+
+    def predictions(self, k: int = 5) -> list[Prediction]:
+        return [Prediction(**p) for p in cached_predictions(self.spec.name, self.image_key, self.image, k)]
+
+
+def _model_label(name: str) -> str:
+    own = session_models().get(name)
+    if own is not None:
+        return f"{own[0].title} (yours, this session only)"
+    spec = REGISTRY[name]
+    return spec.title if spec.unavailable_reason() is None else f"{spec.title} (unavailable: weights not on this computer)"
+
+
+def _pick_model() -> tuple[ModelSpec, nn.Module]:
+    own = session_models()
+    names = list(REGISTRY) + list(own)
+    current = st.session_state.get(MODEL_KEY, DEFAULT_MODEL)
+    if current not in names:
+        current = DEFAULT_MODEL
+    choice = st.sidebar.selectbox("Model", names, index=names.index(current), format_func=_model_label,
+                                  help="Models marked unavailable need weights that are not on this computer.")
+    st.session_state[MODEL_KEY] = choice
+    if choice in own:
+        return own[choice]
+    spec = REGISTRY[choice]
+    try:
+        return spec, get_model(choice)
+    except ModelUnavailable as exc:
+        st.sidebar.error(f"{exc}\n\nShowing {REGISTRY[DEFAULT_MODEL].title} instead.")
+        return REGISTRY[DEFAULT_MODEL], get_model(DEFAULT_MODEL)
+
+
+def _remember(image: Image.Image, label: str) -> None:
+    st.session_state[IMAGE_KEY] = (image_key(image), image, label)
+
+
+def _pick_image(spec: ModelSpec) -> None:
+    sources = ["Built-in sample", "Upload", "Camera"]
+    source = st.sidebar.radio("Image source", sources, horizontal=True,
+                              index=sources.index(st.session_state.get(SOURCE_KEY, sources[0])))
+    st.session_state[SOURCE_KEY] = source
+    if source == "Built-in sample":
+        names = sample_names(digits=spec.preprocess.grayscale)
+        current = st.session_state.get(SAMPLE_KEY)
+        choice = st.sidebar.selectbox("Sample image", names, index=names.index(current) if current in names else 0)
+        if choice != current or IMAGE_KEY not in st.session_state:
+            st.session_state[SAMPLE_KEY] = choice
+            _remember(load_sample(choice), choice)
+        return
+    if source == "Upload":
+        file = st.sidebar.file_uploader("Upload an image", type=UPLOAD_TYPES,
+                                        help="JPEG, PNG, WebP, BMP, TIFF or GIF (first frame).")
+        label = file.name if file is not None else None
+        data = file.getvalue() if file is not None else None
+    else:
+        file = st.sidebar.camera_input("Take a photo")
+        label, data = "camera photo", file.getvalue() if file is not None else None
+    if data is None:
+        return
+    try:
+        image = load_image(data)
+    except ImageError as exc:
+        st.sidebar.error(f"Could not use {label}: {exc}")
+        return
+    key = image_key(image)
+    uploads = st.session_state.setdefault(UPLOADS_KEY, {})
+    uploads[key] = (label, image)
+    while len(uploads) > MAX_UPLOADS:
+        uploads.pop(next(iter(uploads)))
+    if st.session_state.get(IMAGE_KEY, (None,))[0] != key:
+        _remember(image, label)
+
+
+def cnn_sidebar() -> CnnContext:
+    """Draw the model picker and image source; return what the page should work on."""
+    spec, model = _pick_model()
+    _pick_image(spec)
+    if IMAGE_KEY not in st.session_state:
+        first = sample_names(digits=spec.preprocess.grayscale)[0]
+        _remember(load_sample(first), first)
+    key, image, label = st.session_state[IMAGE_KEY]
+    st.sidebar.image(image, caption=f"Current image: {label}", width="stretch")
+    return CnnContext(spec, model, image, key, label)
+
+
+def uploaded_images() -> dict[str, tuple[str, Image.Image]]:
+    """The images uploaded in this browser session, by content key."""
+    return dict(st.session_state.get(UPLOADS_KEY, {}))

@@ -1,0 +1,33 @@
+"""Small widgets shared by the CNN pages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from udl_viz.figures.cnn import top_k_figure
+from udl_viz.ui.layout import show_figure
+from udl_viz.ui.sidebar import CnnContext
+
+
+def prediction_panel(ctx: CnnContext, key: str = "predictions") -> None:
+    """The top-5 classes with their probabilities, as a bar chart."""
+    predictions = ctx.predictions(5)
+    show_figure(top_k_figure(predictions, f"{ctx.spec.title}: top-5 predictions"), key=key)
+    st.caption(f"The model thinks this is **{predictions[0].label}** ({predictions[0].prob:.0%}). "
+               "Bars show the softmax probability of the five most likely classes.")
+
+
+def target_picker(ctx: CnnContext, key: str = "target") -> int:
+    """Choose the class to explain: the prediction (default), any of the top 5, or any class by name."""
+    names = ctx.spec.class_names()
+    top = ctx.predictions(5)
+    top_indices = [p.index for p in top]
+    options = top_indices + [i for i in range(len(names)) if i not in top_indices]
+    probs = {p.index: p.prob for p in top}
+
+    def label(i: int) -> str:
+        return f"{names[i]} ({probs[i]:.0%}, top-5)" if i in probs else f"{names[i]} (class {i})"
+
+    return int(st.selectbox("Class to explain", options, format_func=label, key=key,
+                            help="Defaults to the prediction. Type to search all classes by name, "
+                                 "e.g. 'timber wolf' to ask: why husky and not wolf?"))
