@@ -14,7 +14,7 @@ from udl_viz.figures.cnn import (
 )
 from udl_viz.figures.images import overlay_figure
 from udl_viz.ui.layout import page_setup, show_figure
-from udl_viz.ui.loaders import cached_layer_activations, cached_layer_stats
+from udl_viz.ui.loaders import cached_layer_activations
 from udl_viz.ui.sidebar import cnn_sidebar
 from udl_viz.ui.widgets import prediction_panel
 
@@ -71,7 +71,6 @@ show_figure(filter_tiles_figure(filters, f"{len(filters)} learned {filters.shape
 st.caption("The first layer's weights can be drawn as tiny images: most are edge and colour detectors.")
 
 st.subheader("Activation statistics per layer")
-rows = cached_layer_stats(spec.name, ctx.image_key, ctx.image)
-show_figure(layer_stats_figure(rows), key="stats")
-st.dataframe(rows, hide_index=True)
+show_figure(layer_stats_figure(acts.layer_stats), key="stats")
+st.dataframe(acts.layer_stats, hide_index=True)
 st.caption("Deeper layers have more channels and smaller maps; ReLU makes many activations exactly zero.")

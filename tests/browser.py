@@ -37,10 +37,17 @@ def free_port() -> int:
 @contextmanager
 def streamlit_server(timeout: float = 120.0) -> Iterator[str]:
     """Run ``streamlit run app.py`` on a free loopback port; yield its base URL."""
+    with streamlit_server_for("app.py", timeout) as url:
+        yield url
+
+
+@contextmanager
+def streamlit_server_for(script: str, timeout: float = 120.0) -> Iterator[str]:
+    """Run ``streamlit run SCRIPT`` (relative to ``ROOT``) on a free loopback port; yield its URL."""
     port = free_port()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )

@@ -41,6 +41,7 @@ def test_layer_activations_follow_model_and_layer_choices():
     at.sidebar.selectbox[0].set_value("digits_cnn").run()
     assert not at.exception
     assert at.sidebar.selectbox[1].value == "Digit 0"
+    assert at.session_state["cnn_image"][2] == "Digit 0"
     at.selectbox[0].set_value("relu3").run()
     assert not at.exception
     assert any("of 64" in m.value for m in at.metric)
@@ -75,3 +76,13 @@ def test_upload_becomes_the_current_image_and_bad_uploads_are_explained():
     assert any("broken.jpg" in e.value and "not an image" in e.value for e in at.sidebar.error)
     assert at.session_state["cnn_image"][2] == "photo.png"  # the last good image stays
     assert len(at.get("plotly_chart")) == 6
+
+
+def test_shared_link_opens_the_exact_demo():
+    at = app("pages/01_Layer_Activations.py")
+    at.query_params.update({"model": "digits_cnn", "sample": "Digit 6", "projector": "true"})
+    at.run()
+    assert not at.exception
+    assert at.sidebar.selectbox[0].value == "digits_cnn"
+    assert at.session_state["cnn_image"][2] == "Digit 6"
+    assert at.sidebar.toggle[0].value is True

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import (ROOT, chromium_browser, page_path, require_chromium, streamlit_server,
-                           wait_until_rendered)
+from tests.browser import (
+    ROOT,
+    chromium_browser,
+    page_path,
+    require_chromium,
+    streamlit_server,
+    wait_until_rendered,
+)
 
 pytestmark = pytest.mark.browser
 PAGES = sorted((ROOT / "pages").glob("*.py"))

@@ -21,6 +21,7 @@ class LayerActivations:
     maps: np.ndarray  # (C, h, w) float32
     order: np.ndarray  # channel indices, strongest first
     logits: np.ndarray  # (num_classes,)
+    layer_stats: list[dict]  # summary of every named layer of the model, input to output
 
     @property
     def channel_means(self) -> np.ndarray:
@@ -39,26 +40,19 @@ class LayerActivations:
 
 
 def layer_activations(model: nn.Module, spec: ModelSpec, image: Image.Image, layer: str) -> LayerActivations:
-    """Feature maps at ``layer`` for ``image``; thread-safe on a shared model."""
+    """Feature maps at ``layer`` and statistics of every named layer, in one thread-safe forward pass."""
     x = spec.preprocess(image).unsqueeze(0)
-    logits, acts = activations(model, x, [layer])
+    paths = list(dict.fromkeys([layer.path for layer in spec.layers] + [layer]))
+    logits, acts = activations(model, x, paths)
     maps = acts[layer][0].float().numpy()
     order = np.argsort(-maps.mean(axis=(1, 2)), kind="stable")
-    return LayerActivations(layer, maps, order, logits[0].numpy())
-
-
-def all_layer_stats(model: nn.Module, spec: ModelSpec, image: Image.Image) -> list[dict]:
-    """Per-layer activation statistics for every named layer of the model, in one forward pass."""
-    x = spec.preprocess(image).unsqueeze(0)
-    paths = [layer.path for layer in spec.layers]
-    _, acts = activations(model, x, paths)
-    rows = []
-    for layer in spec.layers:
-        a = acts[layer.path][0].float()
-        rows.append({"layer": layer.path, "label": layer.label, "channels": a.shape[0],
-                     "size": f"{a.shape[1]}×{a.shape[2]}", "mean": float(a.mean()),
-                     "max": float(a.max()), "fraction_zero": float((a <= 0).float().mean())})
-    return rows
+    stats = []
+    for named in spec.layers:
+        a = acts[named.path][0].float()
+        stats.append({"layer": named.path, "label": named.label, "channels": a.shape[0],
+                      "size": f"{a.shape[1]}×{a.shape[2]}", "mean": float(a.mean()),
+                      "max": float(a.max()), "fraction_zero": float((a <= 0).float().mean())})
+    return LayerActivations(layer, maps, order, logits[0].numpy(), stats)
 
 
 def first_layer_filters(model: nn.Module, spec: ModelSpec) -> np.ndarray:

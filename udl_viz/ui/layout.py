@@ -7,7 +7,8 @@ import streamlit as st
 
 from udl_viz import style
 
-PROJECTOR_KEY = "projector_mode"
+#: Session-state key and URL query parameter of the projector toggle (``?projector=true``).
+PROJECTOR_KEY = "projector"
 
 
 def projector_mode() -> bool:
@@ -18,10 +19,9 @@ def projector_mode() -> bool:
 def page_setup(title: str, caption: str, icon: str = "🔬") -> None:
     """Configure the page, draw its title and one-line caption, and the common sidebar."""
     st.set_page_config(page_title=f"{title} · udl_viz", page_icon=icon, layout="wide")
-    if PROJECTOR_KEY not in st.session_state:
-        st.session_state[PROJECTOR_KEY] = st.query_params.get("projector", "0") in ("1", "true")
-    st.sidebar.toggle("Projector mode", key=PROJECTOR_KEY,
-                      help="Large fonts, high contrast and thick lines for a lecture hall.")
+    st.sidebar.toggle("Projector mode", key=PROJECTOR_KEY, bind="query-params", persist_state="session",
+                      help="Large fonts, high contrast and thick lines for a lecture hall. "
+                           "Add ?projector=true to a link to open it this way.")
     if projector_mode():
         st.markdown(
             "<style>html, body, [class*='st-'] {font-size: 1.35rem !important;}"

@@ -8,7 +8,7 @@ import streamlit as st
 from PIL import Image
 from torch import nn
 
-from udl_viz.activations import LayerActivations, all_layer_stats, layer_activations
+from udl_viz.activations import LayerActivations, layer_activations
 from udl_viz.inference import predict
 from udl_viz.models import ModelSpec, get_spec, load_model
 
@@ -58,13 +58,6 @@ def cached_predictions(model_name: str, key: str, _image: Image.Image, k: int = 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_layer_activations(model_name: str, key: str, layer: str, _image: Image.Image) -> LayerActivations:
-    """Feature maps at one layer for the image identified by ``key``."""
+    """Feature maps at one layer (and every layer's statistics) for the image identified by ``key``."""
     spec, model = resolve(model_name)
     return layer_activations(model, spec, _image, layer)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def cached_layer_stats(model_name: str, key: str, _image: Image.Image) -> list[dict]:
-    """Activation statistics of every named layer for the image identified by ``key``."""
-    spec, model = resolve(model_name)
-    return all_layer_stats(model, spec, _image)

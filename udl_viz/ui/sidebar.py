@@ -14,11 +14,15 @@ from udl_viz.models import DEFAULT_MODEL, REGISTRY, ModelSpec, ModelUnavailable
 from udl_viz.samples import load_sample, sample_names
 from udl_viz.ui.loaders import cached_predictions, get_model, image_key, session_models
 
-MODEL_KEY = "cnn_model"
+# Widget keys double as URL query parameters, so a link can open an exact demo:
+# ?model=digits_cnn&source=Built-in+sample&sample=Digit+6
+MODEL_KEY = "model"
+SOURCE_KEY = "source"
+SAMPLE_KEY = "sample"
+SOURCES = ["Built-in sample", "Upload", "Camera"]
 IMAGE_KEY = "cnn_image"  # (key, PIL image, label)
 UPLOADS_KEY = "cnn_uploads"  # {key: (label, PIL image)}, this session's uploads
-SOURCE_KEY = "cnn_source"
-SAMPLE_KEY = "cnn_sample"
+LAST_FILE_KEY = "cnn_last_file"  # (file_id, error message or None) of the newest upload
 MAX_UPLOADS = 20
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "tif", "tiff", "gif"]
 
@@ -48,12 +52,18 @@ def _model_label(name: str) -> str:
 def _pick_model() -> tuple[ModelSpec, nn.Module]:
     own = session_models()
     names = list(REGISTRY) + list(own)
-    current = st.session_state.get(MODEL_KEY, DEFAULT_MODEL)
-    if current not in names:
-        current = DEFAULT_MODEL
-    choice = st.sidebar.selectbox("Model", names, index=names.index(current), format_func=_model_label,
+    # Synced with ?model=NAME by hand: a bound widget would put the display label in the URL.
+    if st.session_state.get(MODEL_KEY) not in names:
+        st.session_state[MODEL_KEY] = st.query_params.get(MODEL_KEY, DEFAULT_MODEL)
+        if st.session_state[MODEL_KEY] not in names:
+            st.session_state[MODEL_KEY] = DEFAULT_MODEL
+    choice = st.sidebar.selectbox("Model", names, format_func=_model_label, key=MODEL_KEY,
+                                  persist_state="session",
                                   help="Models marked unavailable need weights that are not on this computer.")
-    st.session_state[MODEL_KEY] = choice
+    if choice == DEFAULT_MODEL:
+        st.query_params.pop(MODEL_KEY, None)
+    else:
+        st.query_params[MODEL_KEY] = choice
     if choice in own:
         return own[choice]
     spec = REGISTRY[choice]
@@ -69,40 +79,45 @@ def _remember(image: Image.Image, label: str) -> None:
 
 
 def _pick_image(spec: ModelSpec) -> None:
-    sources = ["Built-in sample", "Upload", "Camera"]
-    source = st.sidebar.radio("Image source", sources, horizontal=True,
-                              index=sources.index(st.session_state.get(SOURCE_KEY, sources[0])))
-    st.session_state[SOURCE_KEY] = source
-    if source == "Built-in sample":
+    source = st.sidebar.radio("Image source", SOURCES, horizontal=True, key=SOURCE_KEY,
+                              bind="query-params", persist_state="session")
+    if source == SOURCES[0]:
         names = sample_names(digits=spec.preprocess.grayscale)
-        current = st.session_state.get(SAMPLE_KEY)
-        choice = st.sidebar.selectbox("Sample image", names, index=names.index(current) if current in names else 0)
-        if choice != current or IMAGE_KEY not in st.session_state:
-            st.session_state[SAMPLE_KEY] = choice
+        if SAMPLE_KEY in st.session_state and st.session_state[SAMPLE_KEY] not in names:
+            del st.session_state[SAMPLE_KEY]
+        choice = st.sidebar.selectbox("Sample image", names, key=SAMPLE_KEY, bind="query-params",
+                                      persist_state="session")
+        current = st.session_state.get(IMAGE_KEY)
+        if current is None or current[2] != choice:
             _remember(load_sample(choice), choice)
         return
     if source == "Upload":
         file = st.sidebar.file_uploader("Upload an image", type=UPLOAD_TYPES,
                                         help="JPEG, PNG, WebP, BMP, TIFF or GIF (first frame).")
-        label = file.name if file is not None else None
-        data = file.getvalue() if file is not None else None
     else:
         file = st.sidebar.camera_input("Take a photo")
-        label, data = "camera photo", file.getvalue() if file is not None else None
-    if data is None:
+    if file is None:
+        return
+    label = file.name if source == "Upload" else "camera photo"
+    seen = st.session_state.get(LAST_FILE_KEY)
+    if seen is not None and seen[0] == file.file_id:  # decoded on an earlier rerun
+        if seen[1]:
+            st.sidebar.error(seen[1])
         return
     try:
-        image = load_image(data)
+        image = load_image(file.getvalue())
     except ImageError as exc:
-        st.sidebar.error(f"Could not use {label}: {exc}")
+        message = f"Could not use {label}: {exc}"
+        st.session_state[LAST_FILE_KEY] = (file.file_id, message)
+        st.sidebar.error(message)
         return
+    st.session_state[LAST_FILE_KEY] = (file.file_id, None)
     key = image_key(image)
     uploads = st.session_state.setdefault(UPLOADS_KEY, {})
     uploads[key] = (label, image)
     while len(uploads) > MAX_UPLOADS:
         uploads.pop(next(iter(uploads)))
-    if st.session_state.get(IMAGE_KEY, (None,))[0] != key:
-        _remember(image, label)
+    _remember(image, label)
 
 
 def cnn_sidebar() -> CnnContext:
