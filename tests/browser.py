@@ -105,3 +105,17 @@ def wait_until_rendered(page, timeout_ms: int = 180_000, settle_ms: int = 750) -
 def page_path(page_file: Path) -> str:
     """The URL path streamlit gives a file in pages/ (numeric prefix dropped)."""
     return page_file.stem.split("_", 1)[1]
+
+
+def open_page(browser, url: str, width: int = 1400, height: int = 1000):
+    """A new tab (a new streamlit session) at ``url``, once rendered."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(url, wait_until="domcontentloaded")
+    wait_until_rendered(page)
+    return page
+
+
+def exceptions(page) -> list[str]:
+    """Texts of any exception boxes streamlit shows on the page."""
+    boxes = page.locator("[data-testid='stException']")
+    return [boxes.nth(i).inner_text() for i in range(boxes.count())]

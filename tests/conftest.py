@@ -20,3 +20,22 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared course data not found at {SHARED_DATA} (only on the project's machines)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def server() -> str:
+    """Base URL of one `streamlit run app.py` shared by the browser tests."""
+    from tests.browser import require_chromium, streamlit_server
+
+    require_chromium()
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser(server):
+    """One headless Chromium shared by the browser tests."""
+    from tests.browser import chromium_browser
+
+    with chromium_browser() as b:
+        yield b

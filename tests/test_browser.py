@@ -1,55 +1,53 @@
-"""Real browser: start `streamlit run app.py`, open every page in headless Chromium."""
+"""Real browser: `streamlit run app.py` in headless Chromium; every page, projector mode, links."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.browser import (
-    ROOT,
-    chromium_browser,
-    page_path,
-    require_chromium,
-    streamlit_server,
-    wait_until_rendered,
-)
+from tests.browser import ROOT, exceptions, open_page, page_path
 
 pytestmark = pytest.mark.browser
 PAGES = sorted((ROOT / "pages").glob("*.py"))
-
-
-@pytest.fixture(scope="module")
-def server():
-    require_chromium()
-    with streamlit_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    with chromium_browser() as b:
-        yield b
-
-
-def open_page(browser, url: str):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(url, wait_until="domcontentloaded")
-    wait_until_rendered(page)
-    return page
 
 
 def test_home_page_renders_with_links(browser, server):
     page = open_page(browser, server)
     assert page.locator("h1", has_text="udl_viz").count() >= 1
     assert page.locator("[data-testid='stPageLink']").count() == len(PAGES)
-    assert page.locator("[data-testid='stException']").count() == 0
+    assert exceptions(page) == []
     page.close()
 
 
 @pytest.mark.parametrize("page_file", PAGES, ids=[p.stem for p in PAGES])
-def test_every_page_renders_without_exception(browser, server, page_file):
+def test_every_page_renders_its_main_figure_without_exception(browser, server, page_file):
     page = open_page(browser, f"{server}/{page_path(page_file)}")
-    assert page.locator("h1").count() >= 1
-    page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=60_000)
-    assert page.locator("[data-testid='stException']").count() == 0, page.locator(
-        "[data-testid='stException']").first.inner_text()
+    page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=120_000)
+    assert exceptions(page) == []
+    page.close()
+
+
+def font_size(page, selector: str) -> float:
+    return page.eval_on_selector(selector, "e => parseFloat(getComputedStyle(e).fontSize)")
+
+
+def test_projector_mode_from_the_toggle_and_from_a_link(browser, server):
+    page = open_page(browser, f"{server}/Layer_Activations")
+    normal = font_size(page, "[data-testid='stCaptionContainer']")
+    page.get_by_text("Projector mode").click()
+    page.wait_for_url("**projector=true**", timeout=30_000)
+    page.wait_for_timeout(1000)
+    assert font_size(page, "[data-testid='stCaptionContainer']") > normal
+    page.close()
+    linked = open_page(browser, f"{server}/Layer_Activations?projector=true")
+    assert font_size(linked, "[data-testid='stCaptionContainer']") > normal
+    assert exceptions(linked) == []
+    linked.close()
+
+
+def test_shared_link_restores_model_and_sample(browser, server):
+    page = open_page(browser, f"{server}/Layer_Activations?model=digits_cnn&sample=Digit+6")
+    page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=120_000)
+    assert page.get_by_text("Current image: Digit 6").count() == 1
+    assert page.get_by_text("The model thinks this is 6", exact=False).count() == 1
+    assert exceptions(page) == []
     page.close()
