@@ -1,0 +1,107 @@
+"""Classroom load: response times of 10 concurrent browser sessions, and server memory under uploads.
+
+Each session's render time under load is compared with the same page rendered alone in the same
+run; server memory (RSS) is read after 10 and after 200 uploads.
+
+    python benchmarks/bench_load.py [--uploads 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.browser import chromium_browser, streamlit_server, wait_until_rendered  # noqa: E402
+from tests.test_browser_load import LINKS  # noqa: E402
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def server_pid(port: str) -> int:
+    """The streamlit process listening on ``port``."""
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmd = (proc / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"streamlit" in b" ".join(cmd) and port.encode() in cmd:
+                return int(proc.name)
+    raise RuntimeError("streamlit server not found")
+
+
+def timed_render(browser, url: str) -> float:
+    page = browser.new_page()
+    start = time.perf_counter()
+    page.goto(url)
+    wait_until_rendered(page, settle_ms=100)
+    elapsed = time.perf_counter() - start
+    page.close()
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--uploads", type=int, default=200)
+    args = parser.parse_args()
+
+    with streamlit_server() as url, chromium_browser() as browser:
+        pid = server_pid(url.rsplit(":", 1)[1])
+        for link in LINKS:  # warm the model cache
+            timed_render(browser, f"{url}/{link}")
+        alone = [timed_render(browser, f"{url}/{link}") for link in LINKS]
+
+        pages, start = [], time.perf_counter()
+        for link in LINKS:
+            page = browser.new_page()
+            page.goto(f"{url}/{link}", wait_until="commit")
+            pages.append(page)
+        loaded = []
+        for page in pages:
+            wait_until_rendered(page, settle_ms=100)
+            loaded.append(time.perf_counter() - start)
+            page.close()
+        a, b = statistics.median(alone), statistics.median(loaded)
+        print(f"render time alone: median {a:.2f} s; with 10 sessions at once: median {b:.2f} s, "
+              f"slowest {max(loaded):.2f} s; ratio of medians {b / a:.2f}x")
+
+        page = browser.new_page()
+        page.goto(f"{url}/Layer_Activations?source=Upload")
+        wait_until_rendered(page)
+        uploader = page.locator("[data-testid='stFileUploaderDropzoneInput']")
+        rng = np.random.default_rng(0)
+        with tempfile.TemporaryDirectory() as tmp:
+            memory = {}
+            for i in range(1, args.uploads + 1):
+                path = Path(tmp) / f"upload_{i:03d}.png"
+                buffer = io.BytesIO()
+                Image.fromarray(rng.integers(0, 255, (256, 256, 3), dtype=np.uint8)).save(buffer, "PNG")
+                path.write_bytes(buffer.getvalue())
+                uploader.set_input_files(str(path))
+                page.get_by_text(f"Current image: {path.name}").wait_for(timeout=120_000)
+                if i in (10, args.uploads):
+                    wait_until_rendered(page, settle_ms=100)
+                    memory[i] = rss_mb(pid)
+        print(f"server memory after 10 uploads: {memory[10]:.0f} MB; after {args.uploads}: "
+              f"{memory[args.uploads]:.0f} MB; ratio {memory[args.uploads] / memory[10]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
