@@ -60,7 +60,7 @@ def home() -> None:
                 st.page_link(path, label=f"**{label}**: {blurb}")
 
 
-navigation = {"Start": [st.Page(home, title="Home", icon="🏠", default=True)]}
+navigation = {"Start": [st.Page(home, title="Home", icon=":material/home:", default=True)]}
 for topic, _idea, pages in TOUR:
     present = [st.Page(path, title=label, url_path=page_slug(path))
                for path, label, _blurb in pages if (ROOT / path).exists()]

@@ -1,0 +1,166 @@
+"""Saliency maps: attribution methods side by side, scored for faithfulness and sanity-checked."""
+
+import numpy as np
+import streamlit as st
+
+from udl_viz.attribution import METHODS
+from udl_viz.figures.saliency import (
+    RANDOM_LABEL,
+    auc_scatter_figure,
+    faithfulness_figure,
+    map_grid_figure,
+    saliency_figure,
+    sanity_correlation_figure,
+)
+from udl_viz.ui.layout import page_setup, show_figure
+from udl_viz.ui.saliency import (
+    RANDOM,
+    cached_faithfulness,
+    cached_sanity,
+    cost_label,
+    explain,
+    explain_all,
+    freeze,
+    settings_widgets,
+    stored_settings,
+)
+from udl_viz.ui.sidebar import cnn_sidebar
+from udl_viz.ui.widgets import prediction_panel, target_picker
+
+SECTIONS = ["One method", "All methods side by side", "Faithfulness", "Sanity check"]
+SANITY_DONE = "saliency_sanity_done"
+
+page_setup("Saliency maps", "Which pixels made the network choose this class? Several ways to ask, each "
+           "with its cost, a faithfulness score and a sanity check.")
+ctx = cnn_sidebar()
+spec = ctx.spec
+view = spec.preprocess.view(ctx.image).convert("RGB")
+pixels = np.asarray(view)
+
+left, right = st.columns([1, 2])
+with left:
+    st.image(view, caption=f"What the model sees: {spec.input_size}×{spec.input_size} centre crop", width="stretch")
+with right:
+    prediction_panel(ctx)
+target = target_picker(ctx, key="saliency_target")
+target_name = spec.class_names()[target]
+
+c1, c2, c3 = st.columns([2, 2, 3])
+opacity = c1.slider("Heatmap opacity", 0.0, 1.0, 0.6, 0.05, key="saliency_opacity")
+absolute = c2.radio("Show values", ["signed", "absolute"], horizontal=True, key="saliency_sign",
+                    help="Signed: orange pushes towards the class, blue against it. Absolute: only how much.") == "absolute"
+section = c3.radio("View", SECTIONS, horizontal=True, key="saliency_section")
+
+if section == "One method":
+    method = st.selectbox("Method", list(METHODS), index=list(METHODS).index("gradcam"),
+                          format_func=lambda m: METHODS[m].label, key="saliency_method")
+    st.caption(METHODS[method].description)
+    settings_widgets(spec, method)
+    with st.spinner(f"Computing {METHODS[method].label}…"):
+        result = explain(ctx, method, target)
+    if result is not None:
+        fig_col, info_col = st.columns([3, 1])
+        with fig_col:
+            show_figure(saliency_figure(pixels, result.map, f"{METHODS[method].label} for '{target_name}'",
+                                        opacity=opacity, absolute=absolute), key="saliency_single")
+        with info_col:
+            st.metric("Forward passes", result.forward_passes)
+            st.metric("Backward passes", result.backward_passes)
+            st.metric("Seconds", f"{result.seconds:.2f}")
+            if "convergence_delta" in result.extras:
+                gap = result.extras
+                st.metric("Completeness gap", f"{gap['convergence_delta']:.3g}",
+                          help="Integrated Gradients promises: attributions add up to the score change from "
+                               "the baseline to the photo. This is how far off the sum is (captum's convergence delta).")
+                st.caption(f"Sum of attributions {gap['attribution_sum']:.3f} vs score change "
+                           f"{gap['score_change']:.3f} ({gap['relative_gap']:.1%} off). More steps shrink the gap.")
+        st.caption("The map explains the class score (logit) of the chosen class. Orange: raising these pixels "
+                   "raises the score (or, for IG, occlusion and Grad-CAM, evidence for the class); blue: against it.")
+
+elif section == "All methods side by side":
+    chosen = st.multiselect("Methods", list(METHODS), default=list(METHODS), format_func=lambda m: METHODS[m].label,
+                            key="saliency_grid_methods")
+    if not chosen:
+        st.warning("Pick at least one method to compare.")
+        st.stop()
+    results = explain_all(ctx, chosen, target)
+    tiles = [(f"{METHODS[m].label}<br>{cost_label(r)}", r.map) for m, r in results.items()]
+    show_figure(map_grid_figure(pixels, tiles, f"{len(tiles)} explanations of '{target_name}'", opacity=opacity,
+                                absolute=absolute), key="saliency_grid")
+    st.caption("Each tile is scaled to its own strongest values (the top 0.5 % are clipped). Under each name: forward and backward passes "
+               "through the network and the seconds it took (the first time; results are cached).")
+    st.dataframe([{"method": METHODS[m].label, "forward passes": r.forward_passes, "backward passes": r.backward_passes,
+                   "seconds": round(r.seconds, 3), "settings": ", ".join(f"{k}={v}" for k, v in r.settings.items())}
+                  for m, r in results.items()], hide_index=True)
+
+elif section == "Faithfulness":
+    st.markdown("**Deletion**: grey out the most salient pixels first and watch the probability of "
+                f"'{target_name}' fall; a faithful map makes it fall fast (**lower area is better**). **Insertion**: start "
+                "from a blurred image and restore the most salient pixels first (**higher area is better**). "
+                "A random map is the baseline to beat (Petsiuk et al. 2018).")
+    chosen = st.multiselect("Methods", list(METHODS), default=list(METHODS), format_func=lambda m: METHODS[m].label,
+                            key="saliency_faith_methods")
+    steps = st.slider("Steps per curve", 8, 64, 24, 8, key="saliency_faith_steps",
+                      help="Each step is one image through the network, for each curve and method.")
+    methods = [*chosen, RANDOM]
+    bar = st.progress(0.0, text="Scoring the maps…")
+    curves = {}
+    for i, method in enumerate(methods):
+        label = RANDOM_LABEL if method == RANDOM else METHODS[method].label
+        bar.progress(i / len(methods), text=f"Scoring {label}…")
+        settings = () if method == RANDOM else freeze(stored_settings(spec, method))
+        try:
+            curves[label] = cached_faithfulness(spec.name, ctx.image_key, method, settings, target, steps, ctx.image)
+        except ValueError as exc:
+            st.error(f"{label}: {exc}")
+    bar.empty()
+    a, b = st.columns(2)
+    with a:
+        show_figure(faithfulness_figure({k: f.deletion for k, f in curves.items()}, "deletion"), key="saliency_deletion")
+    with b:
+        show_figure(faithfulness_figure({k: f.insertion for k, f in curves.items()}, "insertion"),
+                    key="saliency_insertion")
+    rows = [{"method": k, "deletion_auc": f.deletion.auc, "insertion_auc": f.insertion.auc} for k, f in curves.items()]
+    show_figure(auc_scatter_figure(rows), key="saliency_auc")
+    st.caption("A method that does not beat the random map on this image is not telling you what the network used. "
+               "Grey pixels scattered at random also fool the network, so random deletion can look strong.")
+    st.dataframe(rows, hide_index=True, column_config={
+        "deletion_auc": st.column_config.NumberColumn("deletion AUC (lower is better)", format="%.3f"),
+        "insertion_auc": st.column_config.NumberColumn("insertion AUC (higher is better)", format="%.3f")})
+
+else:
+    st.markdown("Randomise the network's weights from the output layer down (on a private copy) and explain "
+                "again after each step. A map that barely changes cannot be explaining what the network learned "
+                "(Adebayo et al. 2018).")
+    chosen = st.multiselect("Methods to check", list(METHODS), default=["saliency", "guided_backprop", "gradcam"],
+                            format_func=lambda m: METHODS[m].label, key="saliency_sanity_methods")
+    max_steps = st.slider("Randomisation steps", 2, 8, 6, key="saliency_sanity_steps")
+    runs = st.session_state.setdefault(SANITY_DONE, set())
+    keys = {m: (spec.name, ctx.image_key, m, freeze(stored_settings(spec, m)), target, max_steps) for m in chosen}
+    if st.button("Run the sanity check", type="primary", key="saliency_sanity_run", disabled=not chosen):
+        runs.update(keys.values())
+    if not chosen:
+        st.warning("Pick at least one method to check.")
+    done = [m for m in chosen if keys[m] in runs]
+    if chosen and not done:
+        st.info("Press the button: each method is recomputed once per randomisation step.")
+    checks = {}
+    for method in done:
+        bar = st.progress(0.0, text=f"{METHODS[method].label}: starting…")
+        try:
+            checks[method] = cached_sanity(*keys[method][:5], max_steps, ctx.image,
+                                           _progress=lambda f, t, m=method, b=bar: b.progress(f, text=f"{METHODS[m].label}: {t}"))
+        except ValueError as exc:
+            st.error(f"{METHODS[method].label}: {exc}")
+        bar.empty()
+    if checks:
+        show_figure(sanity_correlation_figure({METHODS[m].label: ([s.label for s in c.steps], [s.spearman for s in c.steps])
+                                               for m, c in checks.items()}), key="saliency_sanity_corr")
+        st.caption("Spearman rank correlation of |map| with the trained model's |map|. It should drop towards 0 "
+                   "as layers are randomised; a method that stays near 1 is exposed.")
+        for method, check in checks.items():
+            tiles = [("trained model", check.original)] + [
+                (f"down to {s.label}<br>ρ = {s.spearman:.2f}", s.map) for s in check.steps]
+            show_figure(map_grid_figure(pixels, tiles, f"{METHODS[method].label}: map after each randomisation step",
+                                        opacity=opacity, absolute=absolute, columns=min(7, len(tiles))),
+                        key=f"saliency_sanity_{method}")

@@ -1,0 +1,165 @@
+"""LIME: which superpixels drive the prediction, and how stable that answer is."""
+
+import numpy as np
+import streamlit as st
+
+from udl_viz.figures.lime import (
+    convergence_figure,
+    segmentation_figure,
+    spread_map_figure,
+    top_superpixels_figure,
+    weight_map_figure,
+    weights_bar_figure,
+)
+from udl_viz.lime_image import (
+    ALGORITHMS,
+    DEFAULTS,
+    HIDE_COLOURS,
+    LimeInputError,
+    StopRule,
+    model_pixels,
+)
+from udl_viz.ui.layout import page_setup, show_figure
+from udl_viz.ui.lime import cached_lime, cached_segments, cached_stability
+from udl_viz.ui.sidebar import cnn_sidebar
+from udl_viz.ui.widgets import prediction_panel, target_picker
+
+page_setup("LIME: which regions drove the prediction?",
+           "LIME switches patches of the photo (superpixels) on and off at random, watches how the model's "
+           "score changes, and fits a simple linear model: its weights say which patches mattered.")
+ctx = cnn_sidebar()
+spec = ctx.spec
+
+st.info(
+    "**The husky and the wolf.** Ribeiro et al. (2016) trained a classifier that told huskies from wolves "
+    "quite well. LIME showed why: in its training photos wolves stood on snow, so the model had learned "
+    "*snow = wolf*, and called a husky on snow a wolf. It was often right for the wrong reason, and only an "
+    "explanation revealed it. Look at the orange superpixels below: are they on the animal, or on the "
+    "background? Upload a photo of your own (sidebar) and ask the same question.",
+    icon="🐺",
+)
+
+left, right = st.columns([1, 2])
+with left:
+    st.image(spec.preprocess.view(ctx.image).convert("RGB"), width="stretch",
+             caption=f"What the model sees: {spec.input_size}×{spec.input_size} centre crop")
+with right:
+    prediction_panel(ctx, key="lime_predictions")
+target = target_picker(ctx, key="lime_target")
+class_name = spec.class_names()[target]
+
+st.subheader("Settings")
+c1, c2, c3 = st.columns(3)
+with c1:
+    algorithm = st.selectbox("Segmentation", ALGORITHMS, key="lime_algorithm",
+                             help="quickshift with lime's defaults; SLIC makes compact, even superpixels; "
+                                  "Felzenszwalb follows colour edges.")
+    d = DEFAULTS[algorithm]
+    if algorithm == "quickshift":
+        params = {"kernel_size": st.slider("Kernel size (bigger: fewer, larger superpixels)", 1, 10,
+                                           int(d["kernel_size"]), key="lime_qs_kernel"),
+                  "max_dist": st.slider("Max distance (cut-off for merging)", 10, 500, int(d["max_dist"]), 10,
+                                        key="lime_qs_dist"),
+                  "ratio": st.slider("Colour vs space ratio", 0.0, 1.0, float(d["ratio"]), 0.05, key="lime_qs_ratio")}
+    elif algorithm == "slic":
+        params = {"n_segments": st.slider("Number of superpixels (approx.)", 2, 200, int(d["n_segments"]),
+                                          key="lime_slic_n"),
+                  "compactness": st.slider("Compactness (higher: squarer)", 0.1, 50.0, float(d["compactness"]),
+                                           key="lime_slic_compact"),
+                  "sigma": st.slider("Smoothing sigma", 0.0, 5.0, float(d["sigma"]), 0.5, key="lime_slic_sigma")}
+    else:
+        params = {"scale": st.slider("Scale (higher: larger superpixels)", 10.0, 1000.0, float(d["scale"]), 10.0,
+                                     key="lime_fz_scale"),
+                  "sigma": st.slider("Smoothing sigma", 0.0, 5.0, float(d["sigma"]), 0.1, key="lime_fz_sigma"),
+                  "min_size": st.slider("Minimum superpixel size (pixels)", 1, 2000, int(d["min_size"]),
+                                        key="lime_fz_min")}
+with c2:
+    num_samples = st.slider("Samples (most perturbed images to evaluate)", 50, 5000, 1000, 50, key="lime_samples",
+                            help="lime's default is 1000. With early stopping on, fewer are used once the "
+                                 "ranking of superpixels has converged.")
+    early_stop = st.toggle("Stop early once converged", value=True, key="lime_early_stop",
+                           help=f"Every {StopRule.check_every} samples, LIME is fitted on two halves of the "
+                                "samples; if the halves agree so well that the full map is estimated to "
+                                f"correlate ≥ {StopRule.target} with the converged one, and the top "
+                                f"{StopRule.top_k} superpixels did not change, sampling stops.")
+    hide = st.radio("Hide colour (what a switched-off superpixel becomes)", HIDE_COLOURS, horizontal=True,
+                    key="lime_hide", help="mean: its own average colour (lime's default); gray, black; "
+                                          "blur: a blurred copy of the photo.")
+with c3:
+    shown = st.slider("Superpixels shown (for and against)", 1, 10, 5, key="lime_shown")
+    seed = int(st.number_input("Random seed", 0, 10_000, 0, key="lime_seed",
+                               help="The same seed and settings always give the same explanation."))
+
+params_key = tuple(sorted(params.items()))
+try:
+    segments = cached_segments(spec.name, ctx.image_key, algorithm, params_key, ctx.image)
+    result = cached_lime(spec.name, ctx.image_key, target, algorithm, params_key, num_samples, hide, seed,
+                         early_stop, ctx.image, segments)
+except LimeInputError as exc:
+    st.error(f"LIME cannot explain this image with these settings: {exc}")
+    st.stop()
+pixels = model_pixels(spec, ctx.image)
+
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Samples used", f"{result.samples} of {result.max_samples}",
+          help="Stopped early: the ranking had converged." if result.stopped_early else None)
+m2.metric("Superpixels", result.n_superpixels)
+m3.metric("Fit of the linear model (weighted R²)", f"{result.score:.2f}")
+m4.metric(f"P({class_name}) on the full image", f"{result.target_prob:.1%}")
+if result.output_range < 1e-6:
+    st.warning(f"Switching superpixels off never changed P({class_name}): every weight is zero. "
+               "Try another hide colour or segmentation.")
+
+positive, negative = result.top(shown, 1), result.top(shown, -1)
+f1, f2 = st.columns(2)
+with f1:
+    show_figure(segmentation_figure(pixels, segments, f"{result.n_superpixels} superpixels ({algorithm})"),
+                key="lime_segments")
+    st.caption("The regions LIME switches on and off. Numbers identify superpixels in the bar chart below.")
+with f2:
+    show_figure(top_superpixels_figure(pixels, segments, positive, negative,
+                                       f"Top {shown} superpixels for and against '{class_name}'"), key="lime_top")
+    st.caption("Orange: these patches raise the score of the class (lime draws them green). "
+               "Blue: they lower it (lime's red). The rest is dimmed.")
+show_figure(weight_map_figure(pixels, segments, result.weights, f"LIME weight of every superpixel for '{class_name}'"),
+            key="lime_heatmap")
+st.caption("Each superpixel coloured by its weight: how much the class probability changes when it is shown "
+           "rather than hidden, everything else equal.")
+show_figure(weights_bar_figure(result.weights, f"Superpixel weights for '{class_name}', strongest first",
+                               top=10), key="lime_bars")
+st.caption("The ten superpixels most for and most against the class.")
+
+if result.trace:
+    show_figure(convergence_figure(result.trace, StopRule.target, "Has the explanation converged?"),
+                key="lime_convergence")
+    st.caption("How well two independent halves of the samples agree, turned into an estimate of how closely "
+               "this map matches the one unlimited samples would give. Filled dots: the top "
+               f"{StopRule.top_k} superpixels did not change since the last check.")
+
+st.subheader("Is it stable? Run several seeds")
+st.markdown("LIME's answer depends on its random perturbations, a long-standing complaint about the method. "
+            "Run it with several seeds and see which superpixels keep their place.")
+s1, s2 = st.columns([1, 3])
+with s1:
+    k = st.slider("Seeds (k)", 2, 10, 5, key="lime_k")
+    run_k = st.toggle(f"Run {k} seeds", value=False, key="lime_run_k",
+                      help=f"Seeds {seed} to {seed + k - 1}, with the settings above. Takes about k times as long.")
+if run_k:
+    seeds = tuple(range(seed, seed + k))
+    stability = cached_stability(spec.name, ctx.image_key, target, algorithm, params_key, num_samples, hide, seeds,
+                                 early_stop, ctx.image, segments)
+    top, count = stability.modal_agreement()
+    with s1:
+        st.metric(f"Same top-{stability.top_k} set", f"{count} of {k} seeds",
+                  help="How many seeds produced exactly the most common top-5 set.")
+        st.metric(f"Mean top-{stability.top_k} overlap", f"{stability.mean_overlap():.0%}",
+                  help="Jaccard overlap of the top-5 sets, averaged over all pairs of seeds.")
+        st.metric("Samples per seed", f"{int(np.mean(stability.samples))} on average")
+    with s2:
+        show_figure(weights_bar_figure(stability.mean, f"Mean weight ± std over {k} seeds", std=stability.std,
+                                       top=10), key="lime_stability_bars")
+    st.caption("Bars: mean weight; whiskers: one standard deviation over seeds. A superpixel whose whisker "
+               "crosses zero cannot be trusted to help or hurt.")
+    show_figure(spread_map_figure(pixels, segments, stability.std, f"Where LIME is unsure: std of the weight "
+                                  f"over {k} seeds"), key="lime_spread")
+    st.caption("Bright superpixels change weight most from seed to seed.")

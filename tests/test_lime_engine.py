@@ -1,0 +1,197 @@
+"""LIME engine: known answers on models that look at known regions, reproducibility, lime equivalence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from lime.lime_image import LimeImageExplainer
+from PIL import Image
+from scipy.stats import spearmanr
+from torch import nn
+
+from udl_viz.lime_image import (
+    ALGORITHMS,
+    BatchClassifier,
+    LimeInputError,
+    Segmentation,
+    StopRule,
+    explain,
+    model_pixels,
+    pixel_spearman,
+    run_seeds,
+    segment,
+)
+from udl_viz.lime_image.explainer import hide_colour
+from udl_viz.models import get_spec
+
+SIDE, CELL = 96, 24  # a 4×4 grid of 24-pixel squares
+
+
+@pytest.fixture(scope="module")
+def grid() -> np.ndarray:
+    """Sixteen squares of distinct colours with a little noise: every algorithm finds them."""
+    rng = np.random.default_rng(0)
+    colours = rng.permutation(np.linspace(20, 235, 16)).reshape(4, 4)
+    pixels = np.zeros((SIDE, SIDE, 3))
+    for i in range(4):
+        for j in range(4):
+            pixels[i * CELL:(i + 1) * CELL, j * CELL:(j + 1) * CELL] = [colours[i, j], 255 - colours[i, j], 128]
+    return np.clip(pixels + rng.normal(0, 3, pixels.shape), 0, 255).astype(np.uint8)
+
+
+REGION = (slice(CELL, 2 * CELL), slice(2 * CELL, 3 * CELL))  # row 1, column 2
+
+
+class RegionModel(nn.Module):
+    """Two classes; the logit of class 1 is the mean of channel 0 inside ``REGION`` only."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        score = 8 * x[:, 0, REGION[0], REGION[1]].mean(dim=(1, 2))
+        return torch.stack([-score, score], dim=1)
+
+
+def linear_classifier(segments: np.ndarray, pixels: np.ndarray, coefs: np.ndarray):
+    """A "model" whose class-1 probability is a logistic function of which superpixels are intact."""
+    n = len(coefs)
+
+    def classify(images: np.ndarray) -> np.ndarray:
+        intact = np.stack([(images[:, segments == s] == pixels[segments == s]).all(axis=(1, 2)) for s in range(n)], 1)
+        p = 1 / (1 + np.exp(-(intact @ coefs - coefs.sum() / 2)))
+        return np.stack([1 - p, p], axis=1)
+
+    return classify
+
+
+def inside_region(segments: np.ndarray, superpixel: int) -> float:
+    mask = segments == superpixel
+    return float(mask[REGION].sum() / mask.sum())
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_a_model_that_looks_at_one_region_gets_it_as_the_top_superpixel(grid, algorithm):
+    segments = segment(grid, Segmentation(algorithm))
+    classifier = BatchClassifier(RegionModel(), lambda p: p / 255, precision="float32")
+    result = explain(classifier, grid, segments, 1, num_samples=300, hide="black", seed=3, stop=None)
+    top = result.top(1)[0]
+    assert inside_region(segments, top) > 0.9
+    outside = [s for s in range(result.n_superpixels) if inside_region(segments, s) == 0]
+    assert result.weights[top] > 5 * np.abs(result.weights[outside]).max()
+
+
+def test_lime_recovers_the_ranking_of_a_known_linear_model_and_stops_early(grid):
+    segments = segment(grid, Segmentation("slic", {"n_segments": 16}))
+    n = segments.max() + 1
+    coefs = np.linspace(-2, 2, n)[np.random.default_rng(1).permutation(n)]
+    result = explain(linear_classifier(segments, grid, coefs), grid, segments, 1, num_samples=2000, hide="gray", seed=0)
+    assert result.stopped_early and result.samples < 2000
+    assert result.estimated_fidelity >= StopRule().target
+    assert spearmanr(result.weights, coefs).statistic > 0.95
+    assert set(result.top(5)) == set(np.argsort(-coefs)[:5].tolist())
+    assert [row["samples"] for row in result.trace] == sorted(row["samples"] for row in result.trace)
+
+
+def test_a_fixed_seed_reproduces_the_explanation_and_another_seed_does_not(grid):
+    segments = segment(grid, Segmentation("felzenszwalb"))
+    classifier = BatchClassifier(RegionModel(), lambda p: p / 255, precision="float32")
+    runs = [explain(classifier, grid, segments, 1, num_samples=200, hide=hide, seed=seed)
+            for seed, hide in ((7, "mean"), (7, "mean"), (8, "mean"))]
+    np.testing.assert_array_equal(runs[0].weights, runs[1].weights)
+    assert runs[0].samples == runs[1].samples
+    assert not np.array_equal(runs[0].weights, runs[2].weights)
+
+
+def test_without_the_speed_ups_we_compute_exactly_what_lime_computes(grid):
+    segments = segment(grid, Segmentation("quickshift"))
+    classifier = BatchClassifier(RegionModel(), lambda p: p / 255, precision="float32")
+    ours = explain(classifier, grid, segments, 1, num_samples=150, hide="black", seed=5, stop=None, antithetic=False,
+                   batch_size=10)
+    exp = LimeImageExplainer(random_state=5).explain_instance(
+        grid, classifier, labels=(1,), top_labels=None, hide_color=0, num_samples=150, batch_size=10,
+        segmentation_fn=lambda _image: segments, random_seed=5)
+    theirs = np.zeros(segments.max() + 1)
+    for feature, weight in exp.local_exp[1]:
+        theirs[feature] = weight
+    np.testing.assert_allclose(ours.weights, theirs, rtol=1e-10, atol=1e-12)
+    assert ours.intercept == pytest.approx(exp.intercept[1])
+
+
+def test_progress_is_reported_after_every_batch(grid):
+    segments = segment(grid, Segmentation("slic"))
+    calls = []
+    explain(BatchClassifier(RegionModel(), lambda p: p / 255), grid, segments, 1, num_samples=130, batch_size=64,
+            stop=None, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(64, 130), (128, 130), (130, 130)]
+
+
+def test_stability_over_seeds(grid):
+    segments = segment(grid, Segmentation("slic", {"n_segments": 16}))
+    n = segments.max() + 1
+    coefs = np.linspace(-2, 2, n)
+    stability = run_seeds(linear_classifier(segments, grid, coefs), grid, segments, 1, [0, 1, 2], num_samples=400,
+                          hide="black")
+    assert stability.weights.shape == (3, n) and stability.seeds == [0, 1, 2]
+    top, count = stability.modal_agreement()
+    assert top == frozenset(np.argsort(-coefs)[:5].tolist()) and count == 3
+    assert stability.mean_overlap() == 1.0
+    assert (stability.std < np.abs(stability.mean).max() / 5).all()
+    np.testing.assert_array_equal(stability.top_frequency()[list(top)], 1.0)
+
+
+def test_pixel_spearman_equals_scipy_on_the_pixel_maps():
+    rng = np.random.default_rng(2)
+    segments = rng.integers(0, 12, (30, 40))
+    a, b = rng.normal(size=12), rng.normal(size=12)
+    a[3] = a[5] = a[7]  # ties across superpixels
+    sizes = np.bincount(segments.ravel(), minlength=12).astype(float)
+    expected = spearmanr(a[segments].ravel(), b[segments].ravel()).statistic
+    assert pixel_spearman(a, b, sizes) == pytest.approx(expected, abs=1e-12)
+    assert pixel_spearman(a, np.zeros(12), sizes) == 0.0
+
+
+def test_segmentations_number_superpixels_from_zero(grid):
+    for algorithm in ALGORITHMS:
+        segments = segment(grid, Segmentation(algorithm))
+        assert segments.shape == grid.shape[:2]
+        assert set(np.unique(segments)) == set(range(segments.max() + 1)), algorithm
+    tiny = np.random.default_rng(0).integers(0, 255, (8, 8, 3), dtype=np.uint8)
+    np.testing.assert_array_equal(segment(tiny), np.arange(64).reshape(8, 8))  # digits: pixel by pixel
+
+
+def test_bad_inputs_give_plain_messages(grid):
+    spec = get_spec("efficientnet_lite0")
+    with pytest.raises(LimeInputError, match="1×1 pixels: too small"):
+        model_pixels(spec, Image.new("RGB", (1, 1), (200, 10, 10)))
+    with pytest.raises(LimeInputError, match="1×1 pixels: too small"):
+        segment(np.zeros((1, 1, 3), np.uint8))
+    with pytest.raises(LimeInputError, match="uniform colour"):
+        segment(model_pixels(spec, Image.new("RGB", (300, 200), (90, 120, 30))))
+    two_halves = np.zeros((64, 64, 3), np.uint8)
+    two_halves[:, 32:] = 3
+    with pytest.raises(LimeInputError, match="only one superpixel"):
+        segment(two_halves, Segmentation("felzenszwalb", {"scale": 5000, "min_size": 5000}))
+    with pytest.raises(LimeInputError, match="out of range"):
+        segment(grid, Segmentation("slic", {"n_segments": 1}))
+    with pytest.raises(LimeInputError, match="no parameter"):
+        segment(grid, Segmentation("slic", {"kernel_size": 3}))
+    with pytest.raises(LimeInputError, match="Unknown segmentation"):
+        segment(grid, Segmentation("watershed"))
+    segments = segment(grid)
+    classifier = BatchClassifier(RegionModel(), lambda p: p / 255)
+    with pytest.raises(LimeInputError, match="between"):
+        explain(classifier, grid, segments, 1, num_samples=5)
+    with pytest.raises(LimeInputError, match="does not exist"):
+        explain(classifier, grid, segments, 2, num_samples=50)
+    with pytest.raises(LimeInputError, match="Unknown hide colour"):
+        explain(classifier, grid, segments, 1, hide="pink")
+
+
+def test_hide_colours(grid):
+    segments = segment(grid)
+    assert hide_colour(grid, segments, "mean") is None  # lime's own per-superpixel mean
+    assert hide_colour(grid, segments, "gray") == 128 and hide_colour(grid, segments, "black") == 0
+    blurred = hide_colour(grid, segments, "blur")
+    assert blurred.shape == grid.shape and blurred.dtype == np.uint8
+    assert np.abs(blurred.astype(int) - grid).mean() > 5
+    pixel_segments = np.arange(SIDE * SIDE).reshape(SIDE, SIDE)
+    np.testing.assert_allclose(hide_colour(grid, pixel_segments, "mean"), grid.reshape(-1, 3).mean(0))

@@ -1,0 +1,61 @@
+"""LIME (Ribeiro et al. 2016) as an attribution method: each pixel gets its superpixel's weight."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+from udl_viz.attribution.base import Attribution, Setting
+from udl_viz.lime_image import (
+    ALGORITHMS,
+    HIDE_COLOURS,
+    BatchClassifier,
+    LimeInputError,
+    Segmentation,
+    StopRule,
+    explain,
+    segment,
+)
+from udl_viz.models.spec import ModelSpec
+
+
+class Lime(Attribution):
+    name = "lime"
+    label = "LIME"
+    description = "Switch superpixels on and off at random and fit a linear model: its weights are the map."
+    signed = True
+    evidence = True
+
+    def settings(self, spec: ModelSpec | None) -> list[Setting]:
+        return [Setting("samples", "Samples (at most)", 1000, minimum=50, maximum=5000, step=50),
+                Setting("segmentation", "Segmentation", "quickshift", choices=ALGORITHMS,
+                        help="with each algorithm's default parameters"),
+                Setting("hide", "Hide colour", "mean", choices=HIDE_COLOURS),
+                Setting("early_stop", "Stop once converged", "on", choices=("on", "off")),
+                Setting("seed", "Random seed", 0, minimum=0, maximum=10_000, step=1)]
+
+    def compute(self, model: nn.Module, x: torch.Tensor, target: int, spec: ModelSpec | None, samples: int,
+                segmentation: str, hide: str, early_stop: str, seed: int) -> tuple[np.ndarray, dict]:
+        if spec is not None:
+            pixels, scale = spec.preprocess.to_pixels(x[0]), spec.preprocess.scale
+        else:  # no spec: stretch the input's range to 0..255 and back
+            lo, hi = float(x.min()), float(x.max())
+            pixels = ((x[0] - lo) / max(hi - lo, 1e-12) * 255).round().byte().permute(1, 2, 0).numpy()
+
+            def scale(p: torch.Tensor) -> torch.Tensor:
+                return lo + p / 255 * (hi - lo)
+        if pixels.shape[2] == 1:
+            pixels = np.repeat(pixels, 3, axis=2)
+        try:
+            segments = segment(pixels, Segmentation(segmentation))
+            # The model is the counted private view: it keeps its layout, the input goes channels-last.
+            classifier = BatchClassifier(model, scale, channels=x.shape[1])
+            result = explain(classifier, pixels, segments, target, num_samples=samples, hide=hide, seed=seed,
+                             stop=StopRule() if early_stop == "on" else None)
+        except LimeInputError as exc:
+            raise ValueError(str(exc)) from exc
+        extras = {"samples": result.samples, "superpixels": result.n_superpixels, "r2": round(result.score, 4)}
+        if result.estimated_fidelity is not None:
+            extras["estimated_fidelity"] = round(result.estimated_fidelity, 4)
+        return result.pixel_weights(), extras

@@ -1,0 +1,113 @@
+"""Figures for saliency maps: overlays, the method grid, faithfulness curves, the sanity check."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from udl_viz import style
+from udl_viz.attribution.faithfulness import Curve
+from udl_viz.figures.images import overlay_figure
+
+RANDOM_LABEL = "random map"
+CLIP_PERCENTILE = 99.5
+
+
+def display_map(heat: np.ndarray, absolute: bool, clip: float = CLIP_PERCENTILE) -> np.ndarray:
+    """The map as drawn: its magnitude or signed values, clipped at the ``clip`` percentile of |value|.
+
+    Gradient maps have a few extreme pixels; without clipping they wash out everything else.
+    """
+    heat = np.abs(heat) if absolute else heat
+    limit = float(np.percentile(np.abs(heat), clip)) if heat.size else 0.0
+    return np.clip(heat, -limit, limit) if limit > 0 else heat
+
+
+def saliency_figure(pixels: np.ndarray, heat: np.ndarray, title: str, *, opacity: float = 0.6,
+                    absolute: bool = False) -> go.Figure:
+    """One attribution map over the model's input crop, signed (blue/orange) or absolute."""
+    signed = not absolute and bool((heat < 0).any())
+    return overlay_figure(pixels, display_map(heat, absolute), title, opacity=opacity, signed=signed,
+                          colorbar_title="|attribution|" if absolute else "attribution")
+
+
+def _normalised(heat: np.ndarray) -> np.ndarray:
+    limit = float(np.abs(heat).max())
+    return heat / limit if limit > 0 else np.zeros_like(heat)
+
+
+def map_grid_figure(pixels: np.ndarray, tiles: list[tuple[str, np.ndarray]], title: str, *,
+                    opacity: float = 0.6, absolute: bool = False, columns: int = 3) -> go.Figure:
+    """Several maps over the same photo, each scaled to its own largest magnitude (so ±1 share a colour)."""
+    n = max(1, len(tiles))
+    columns = max(1, min(columns, n))
+    rows = math.ceil(n / columns)
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=[t for t, _ in tiles],
+                        horizontal_spacing=0.02, vertical_spacing=0.12 / rows)
+    for i, (name, heat) in enumerate(tiles):
+        row, col = i // columns + 1, i % columns + 1
+        fig.add_trace(go.Image(z=pixels, hoverinfo="skip"), row=row, col=col)
+        fig.add_trace(go.Heatmap(z=_normalised(display_map(heat, absolute)), coloraxis="coloraxis", opacity=opacity,
+                                 hovertemplate=f"{name.split('<br>')[0]}<br>x=%{{x}} y=%{{y}}<br>"
+                                               "relative value=%{z:.2f}<extra></extra>"),
+                      row=row, col=col)
+    fig.update_xaxes(visible=False, showgrid=False)
+    fig.update_yaxes(visible=False, showgrid=False, autorange="reversed", scaleanchor="x")
+    fig.update_annotations(font_size=12)
+    axis = ({"colorscale": style.HEAT, "cmin": 0, "cmax": 1} if absolute
+            else {"colorscale": style.DIVERGING, "cmin": -1, "cmax": 1})
+    fig.update_layout(title=title, height=90 + rows * (900 // columns + 60), margin={"l": 10, "r": 10, "t": 90, "b": 10},
+                      coloraxis={**axis, "colorbar": {"title": {"text": "relative |attribution|" if absolute
+                                                                else "relative attribution"}}})
+    return fig
+
+
+def faithfulness_figure(curves: dict[str, Curve], kind: str) -> go.Figure:
+    """Deletion or insertion curves, one per method, the random-map baseline dashed."""
+    verb, better = ("deleted", "lower area is better") if kind == "deletion" else ("inserted", "higher area is better")
+    fig = go.Figure()
+    for i, (name, curve) in enumerate(curves.items()):
+        is_random = name == RANDOM_LABEL
+        fig.add_trace(go.Scatter(
+            x=curve.fractions, y=curve.probs, mode="lines", name=f"{name} (AUC {curve.auc:.3f})",
+            line={"color": "#000000" if is_random else style.PALETTE[i % (len(style.PALETTE) - 1)],
+                  "dash": "dash" if is_random else "solid"},
+            hovertemplate=f"{name}<br>{verb} %{{x:.0%}}<br>probability %{{y:.3f}}<extra></extra>"))
+    fig.update_layout(title=f"{kind.capitalize()} ({better})",
+                      xaxis_title=f"fraction of pixels {verb}", yaxis_title="probability of the target class",
+                      xaxis_tickformat=".0%", yaxis_range=[0, 1.02], height=520,
+                      legend={"font": {"size": 11}, "orientation": "h", "yanchor": "top", "y": -0.2})
+    return fig
+
+
+def auc_scatter_figure(rows: list[dict]) -> go.Figure:
+    """Each method as a point (deletion AUC, insertion AUC): the top-left corner is most faithful."""
+    fig = go.Figure()
+    for i, row in enumerate(rows):
+        is_random = row["method"] == RANDOM_LABEL
+        fig.add_trace(go.Scatter(
+            x=[row["deletion_auc"]], y=[row["insertion_auc"]], mode="markers+text", name=row["method"],
+            text=[row["method"]], textposition="top center",
+            marker={"size": 14, "symbol": "x" if is_random else "circle",
+                    "color": "#000000" if is_random else style.PALETTE[i % (len(style.PALETTE) - 1)]},
+            hovertemplate=f"{row['method']}<br>deletion AUC %{{x:.3f}}<br>insertion AUC %{{y:.3f}}<extra></extra>"))
+    fig.update_layout(title="Faithfulness at a glance: top-left is best", xaxis_title="deletion AUC (lower is better)",
+                      yaxis_title="insertion AUC (higher is better)", showlegend=False, height=420)
+    return fig
+
+
+def sanity_correlation_figure(series: dict[str, tuple[list[str], list[float]]]) -> go.Figure:
+    """Spearman correlation with the original map as more and more layers are randomised."""
+    fig = go.Figure()
+    for i, (name, (labels, rhos)) in enumerate(series.items()):
+        fig.add_trace(go.Scatter(x=["trained model", *labels], y=[1.0, *rhos], mode="lines+markers", name=name,
+                                 line={"color": style.PALETTE[i % len(style.PALETTE)]},
+                                 hovertemplate=f"{name}<br>%{{x}}<br>Spearman %{{y:.2f}}<extra></extra>"))
+    fig.add_hline(y=0, line={"color": "#888888", "width": 1})
+    fig.update_layout(title="Cascading randomisation: does the map still match the trained model's?",
+                      xaxis_title="weights randomised from the output down to", yaxis_title="Spearman rank correlation",
+                      yaxis_range=[-0.3, 1.05], height=400)
+    return fig

@@ -1,0 +1,242 @@
+"""LIME for images with lime's ``LimeImageExplainer``, sampled faster and stopped once converged."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from lime.lime_image import LimeImageExplainer
+from PIL import Image
+from skimage.filters import gaussian
+
+from udl_viz.lime_image.segmentation import MIN_SIDE, LimeInputError
+from udl_viz.models.spec import ModelSpec
+
+HIDE_COLOURS = ("mean", "gray", "black", "blur")
+MIN_SAMPLES, MAX_SAMPLES = 20, 20_000
+Progress = Callable[[int, int], None]
+ClassifierFn = Callable[[np.ndarray], np.ndarray]
+
+
+def model_pixels(spec: ModelSpec, image: Image.Image) -> np.ndarray:
+    """The crop the model sees, as RGB uint8 (H, W, 3): what LIME perturbs."""
+    if min(image.size) < MIN_SIDE:
+        raise LimeInputError(f"The image is {image.width}×{image.height} pixels: too small to split into "
+                             "regions. LIME needs a real photo.")
+    return np.array(spec.preprocess.view(image).convert("RGB"))
+
+
+def hide_colour(pixels: np.ndarray, segments: np.ndarray, hide: str) -> np.ndarray | int | None:
+    """lime's ``hide_color`` for a switched-off superpixel: ``None`` means each superpixel's mean."""
+    if hide == "mean":
+        # A one-pixel superpixel's mean is itself: hiding it would change nothing, use the image's mean.
+        return pixels.reshape(-1, 3).mean(axis=0) if segments.max() + 1 == segments.size else None
+    if hide == "gray":
+        return 128
+    if hide == "black":
+        return 0
+    if hide == "blur":
+        sigma = max(pixels.shape[:2]) / 25
+        return gaussian(pixels, sigma=sigma, channel_axis=-1, preserve_range=True).round().astype(np.uint8)
+    raise LimeInputError(f"Unknown hide colour {hide!r}; choose one of {', '.join(HIDE_COLOURS)}.")
+
+
+def pixel_spearman(a: np.ndarray, b: np.ndarray, sizes: np.ndarray) -> float:
+    """Spearman correlation of two per-pixel maps that are constant on regions of ``sizes`` pixels.
+
+    Equals ``scipy.stats.spearmanr(a[segments].ravel(), b[segments].ravel())`` without building
+    the pixel maps (0 when either map is constant).
+    """
+    if np.ptp(a) == 0 or np.ptp(b) == 0:
+        return 0.0
+    ra, rb = _pixel_ranks(a, sizes), _pixel_ranks(b, sizes)
+    w = sizes / sizes.sum()
+    da, db = ra - w @ ra, rb - w @ rb
+    return float(w @ (da * db) / np.sqrt((w @ da**2) * (w @ db**2)))
+
+
+def _pixel_ranks(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    unique, inverse = np.unique(values, return_inverse=True)
+    counts = np.bincount(inverse, weights=sizes, minlength=len(unique))
+    starts = np.cumsum(counts) - counts
+    return (starts + (counts + 1) / 2)[inverse]
+
+
+@dataclass(frozen=True)
+class StopRule:
+    """When to stop sampling: once the superpixel ranking has converged.
+
+    Every ``check_every`` samples from ``min_samples`` on, LIME's ridge model is fitted to two
+    halves of the samples (alternate antithetic pairs) and their per-pixel weight maps are
+    correlated (Spearman, r). Spearman-Brown turns r into the reliability of the full set,
+    2r / (1 + r); its square root estimates how well the current map correlates with the map
+    unlimited samples would give. Sampling stops when two checks in a row estimate at least
+    ``target`` and agree on the ``top_k`` highest-weighted superpixels. The default target is
+    strict enough that the result is as faithful as lime's 1000 independent samples
+    (benchmarks/bench_lime.py); easy images stop sooner.
+    """
+
+    target: float = 0.98
+    min_samples: int = 256
+    check_every: int = 64
+    top_k: int = 5
+
+
+@dataclass
+class LimeResult:
+    """One LIME explanation: a weight per superpixel for the target class, and how it was reached."""
+
+    segments: np.ndarray  # (H, W) superpixel id 0..n-1 of every pixel
+    weights: np.ndarray  # (n,) ridge coefficient of each superpixel
+    intercept: float
+    score: float  # weighted R² of the local linear model
+    target: int
+    target_prob: float  # the model's probability of the target on the unperturbed image
+    output_range: float  # max - min of that probability over all samples (0: nothing mattered)
+    samples: int
+    max_samples: int
+    seed: int
+    trace: list[dict] = field(default_factory=list)  # one row per convergence check
+
+    @property
+    def stopped_early(self) -> bool:
+        return self.samples < self.max_samples
+
+    @property
+    def n_superpixels(self) -> int:
+        return len(self.weights)
+
+    @property
+    def estimated_fidelity(self) -> float | None:
+        """The stop rule's last estimate of correlation with the converged map, if it ran."""
+        return self.trace[-1]["estimated_fidelity"] if self.trace else None
+
+    def pixel_weights(self) -> np.ndarray:
+        """Each pixel's superpixel weight (H, W)."""
+        return self.weights[self.segments]
+
+    def top(self, k: int, sign: int = 1) -> list[int]:
+        """Up to ``k`` superpixels with the largest positive (``sign=1``) or negative weights."""
+        order = np.argsort(-sign * self.weights, kind="stable")
+        return [int(i) for i in order[:k] if sign * self.weights[i] > 0]
+
+
+class FastLimeImageExplainer(LimeImageExplainer):
+    """lime's explainer with a faster, stoppable ``data_labels``; everything else is lime's own.
+
+    lime draws every perturbation up front, builds each image with a Python loop over
+    superpixels and calls the model in batches of 10. Here the images are built with one
+    vectorised ``np.where`` per batch, perturbations come in antithetic pairs (a random on/off
+    pattern and its complement: every superpixel is on in exactly half the samples, which
+    lowers the variance of the ridge weights), and ``StopRule`` ends sampling once the
+    explanation has converged. ``antithetic=False`` draws exactly lime's samples.
+    """
+
+    def __init__(self, target: int, *, stop: StopRule | None = None, progress: Progress | None = None,
+                 antithetic: bool = True, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.target = target
+        self.stop = stop
+        self.progress = progress
+        self.antithetic = antithetic
+        self.trace: list[dict] = []
+        self.samples = 0
+        self.first_probs = np.zeros(0)
+        self.output_range = 0.0
+
+    def design(self, num_samples: int, n_features: int) -> np.ndarray:
+        """The on/off matrix (num_samples, n_features); row 0 is the unperturbed image."""
+        if self.antithetic:
+            pairs = self.random_state.randint(0, 2, (num_samples // 2, n_features))
+            data = np.empty((2 * len(pairs), n_features), dtype=pairs.dtype)
+            data[0::2], data[1::2] = pairs, 1 - pairs
+            data = np.vstack([np.ones((1, n_features), dtype=data.dtype), data])[:num_samples]
+        else:
+            data = self.random_state.randint(0, 2, num_samples * n_features).reshape((num_samples, n_features))
+        data[0, :] = 1
+        return data
+
+    def data_labels(self, image, fudged_image, segments, classifier_fn, num_samples, batch_size=10):
+        n_features = int(segments.max()) + 1
+        data = self.design(num_samples, n_features)
+        labels: list[np.ndarray] = []
+        done, last_check, previous = 0, 0, None
+        while done < num_samples:
+            rows = data[done:done + batch_size]
+            keep = rows[:, segments].astype(bool)[..., None]
+            probs = np.asarray(classifier_fn(np.where(keep, image, fudged_image)))
+            if not 0 <= self.target < probs.shape[1]:
+                raise LimeInputError(f"Class {self.target} does not exist: the model has {probs.shape[1]} classes.")
+            labels.append(probs)
+            done += len(rows)
+            if self.progress is not None:
+                self.progress(done, num_samples)
+            if self.stop is not None and done < num_samples and done >= self.stop.min_samples \
+                    and done - last_check >= self.stop.check_every:
+                last_check = done
+                fidelity, top = self._check(data[:done], np.concatenate(labels), segments)
+                stable = previous is not None and top == previous[1]
+                self.trace.append({"samples": done, "estimated_fidelity": fidelity, "top_stable": stable})
+                if stable and min(fidelity, previous[0]) >= self.stop.target:
+                    break
+                previous = fidelity, top
+        probs = np.concatenate(labels)
+        self.samples, self.first_probs = done, probs[0]
+        self.output_range = float(np.ptp(probs[:, self.target]))
+        return data[:done], probs
+
+    def _check(self, data: np.ndarray, labels: np.ndarray, segments: np.ndarray) -> tuple[float, frozenset]:
+        sizes = np.bincount(segments.ravel(), minlength=data.shape[1]).astype(float)
+        pair = (np.arange(len(data)) - 1) // 2  # row 0 is in both halves
+        halves = [np.flatnonzero((pair % 2 == h) | (pair < 0)) for h in (0, 1)]
+        wa, wb = (self._weights(data[i], labels[i]) for i in halves)
+        r = max(pixel_spearman(wa, wb, sizes), 0.0)
+        full = self._weights(data, labels)
+        top = frozenset(np.argsort(-full, kind="stable")[: self.stop.top_k].tolist())
+        return float(np.sqrt(2 * r / (1 + r))), top
+
+    def _weights(self, data: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        # The cosine distance to the all-on row, as explain_instance computes it.
+        distances = 1 - np.sqrt(data.sum(axis=1) / data.shape[1])
+        _, exp, _, _ = self.base.explain_instance_with_data(data, labels, distances, self.target,
+                                                            num_features=data.shape[1])
+        weights = np.zeros(data.shape[1])
+        for feature, weight in exp:
+            weights[feature] = weight
+        return weights
+
+
+def explain(classifier_fn: ClassifierFn, pixels: np.ndarray, segments: np.ndarray, target: int, *,
+            num_samples: int = 1000, hide: str = "mean", seed: int = 0, batch_size: int = 64,
+            stop: StopRule | None = StopRule(), antithetic: bool = True,
+            progress: Progress | None = None) -> LimeResult:
+    """Explain ``classifier_fn``'s probability of class ``target`` for ``pixels`` (H, W, 3) by superpixel.
+
+    ``segments`` comes from ``segment``. At most ``num_samples`` perturbations are evaluated
+    (fewer when ``stop`` finds the ranking converged); ``progress(done, total)`` is called after
+    every batch. The same ``seed`` gives the same result.
+    """
+    if not MIN_SAMPLES <= num_samples <= MAX_SAMPLES:
+        raise LimeInputError(f"The number of samples must be between {MIN_SAMPLES} and {MAX_SAMPLES}, got {num_samples}.")
+    if batch_size < 1:
+        raise LimeInputError(f"The batch size must be at least 1, got {batch_size}.")
+    if segments.shape != pixels.shape[:2]:
+        raise LimeInputError(f"The segmentation {segments.shape} does not match the image {pixels.shape[:2]}.")
+    if segments.max() < 1:
+        raise LimeInputError("The image has only one superpixel; LIME needs at least two regions to compare.")
+    if target < 0:
+        raise LimeInputError(f"Class {target} does not exist.")
+    explainer = FastLimeImageExplainer(target, stop=stop, progress=progress, antithetic=antithetic,
+                                       random_state=seed)
+    exp = explainer.explain_instance(
+        pixels, classifier_fn, labels=(target,), top_labels=None, hide_color=hide_colour(pixels, segments, hide),
+        num_samples=num_samples, batch_size=batch_size, segmentation_fn=lambda _image: segments,
+        random_seed=seed)
+    weights = np.zeros(int(segments.max()) + 1)
+    for feature, weight in exp.local_exp[target]:
+        weights[feature] = weight
+    return LimeResult(segments=segments, weights=weights, intercept=float(exp.intercept[target]),
+                      score=float(exp.score), target=target, target_prob=float(explainer.first_probs[target]),
+                      output_range=explainer.output_range,
+                      samples=explainer.samples, max_samples=num_samples, seed=seed, trace=explainer.trace)

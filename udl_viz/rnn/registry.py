@@ -1,0 +1,170 @@
+"""The sentiment model registry: SimpleRNN, LSTM and GRU, each fine-tuned or with frozen word2vec.
+
+Every entry carries its preprocessing (tokenize + vocabulary lookup), class names, named
+layers and the checkpoint trained by ``scripts/train_sentiment.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from udl_viz.rnn.model import SentimentRNN
+from udl_viz.text.sst2 import CLASS_NAMES
+from udl_viz.text.tokenize import tokenize
+from udl_viz.text.vocab import Vocabulary
+from udl_viz.text.word2vec import load_vocabulary, load_word2vec
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets" / "rnn"
+#: Longer texts are cut to this many tokens (SST-2's longest sentence has 56).
+MAX_TOKENS = 80
+ARCHITECTURES = ("simple_rnn", "lstm", "gru")
+TITLES = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A layer worth inspecting: its module path in the model and a short human label."""
+
+    path: str
+    label: str
+
+
+LAYERS = (
+    Layer("embedding", "Embedding: one vector per word"),
+    Layer("rnn", "Recurrent layer: the memory, updated word by word"),
+    Layer("dense", "Dense softmax: negative vs positive"),
+)
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A text as the model sees it."""
+
+    text: str
+    tokens: list[str]
+    ids: list[int]
+    unknown: list[bool]
+    n_tokens: int  # before truncation
+
+    @property
+    def truncated(self) -> bool:
+        return self.n_tokens > len(self.tokens)
+
+    @property
+    def unknown_words(self) -> list[str]:
+        return [t for t, u in zip(self.tokens, self.unknown, strict=True) if u]
+
+    @property
+    def all_unknown(self) -> bool:
+        return all(self.unknown)
+
+
+class ModelUnavailable(RuntimeError):
+    """A sentiment checkpoint that cannot be loaded here, with the reason in plain words."""
+
+
+@dataclass(frozen=True)
+class SentimentSpec:
+    """One registry entry."""
+
+    name: str
+    kind: str
+    frozen: bool
+    class_names: tuple[str, ...] = CLASS_NAMES
+    layers: tuple[Layer, ...] = LAYERS
+
+    @property
+    def title(self) -> str:
+        return TITLES[self.kind] + (" (frozen word2vec)" if self.frozen else "")
+
+    @property
+    def description(self) -> str:
+        how = ("the embedding keeps the word2vec vectors unchanged" if self.frozen
+               else "the embedding starts from word2vec and is fine-tuned")
+        return f"{TITLES[self.kind]} sentiment classifier trained on SST-2; {how}."
+
+    @property
+    def checkpoint(self) -> Path:
+        return ASSETS / f"{self.name}.pt"
+
+    def preprocess(self, text: str, max_tokens: int = MAX_TOKENS) -> Encoded:
+        """Tokenize like SST-2, cut to ``max_tokens`` and look every token up."""
+        return encode(text, load_vocabulary(), max_tokens)
+
+    @functools.cached_property
+    def _saved(self) -> dict:
+        if not self.checkpoint.is_file():
+            raise ModelUnavailable(f"{self.checkpoint.name} is missing: run "
+                                   "`python scripts/train_sentiment.py --seed 0`")
+        return torch.load(self.checkpoint, map_location="cpu", weights_only=True)
+
+    @property
+    def metrics(self) -> dict:
+        """What the training script measured (dev accuracy, epochs, seed, ...)."""
+        return dict(self._saved["metrics"])
+
+    def build(self) -> SentimentRNN:
+        """The model in eval mode with its trained weights."""
+        saved = self._saved
+        model = SentimentRNN(self.kind, saved["vocab_size"], saved["embedding_dim"],
+                             saved["hidden_size"], freeze_embedding=self.frozen)
+        state = dict(saved["state_dict"])
+        if self.frozen:  # frozen checkpoints leave out the embedding: it is the word2vec matrix
+            state["embedding.weight"] = torch.from_numpy(word2vec_matrix(load_vocabulary()))
+        model.load_state_dict(state)
+        return model.eval()
+
+
+def encode(text: str, vocab: Vocabulary, max_tokens: int = MAX_TOKENS) -> Encoded:
+    """Tokens, ids and unknown-word flags of ``text``, cut to ``max_tokens``."""
+    tokens = tokenize(text)
+    kept = tokens[:max_tokens]
+    ids = vocab.encode(kept)
+    return Encoded(text, kept, ids, [i == vocab.unk_id for i in ids], len(tokens))
+
+
+def word2vec_matrix(vocab: Vocabulary) -> np.ndarray:
+    """The embedding the sentiment models start from: row i is word i's word2vec vector.
+
+    ``<pad>`` and ``<unk>`` start as zero vectors; words without a vector get zeros too.
+    """
+    kv = load_word2vec()
+    matrix = np.zeros((len(vocab), kv.vector_size), dtype=np.float32)
+    for i, word in enumerate(vocab.words):
+        if word in kv.key_to_index:
+            matrix[i] = kv[word]
+    return matrix
+
+
+REGISTRY: dict[str, SentimentSpec] = {
+    spec.name: spec
+    for kind in ARCHITECTURES
+    for spec in (SentimentSpec(kind, kind, False), SentimentSpec(f"{kind}_frozen", kind, True))
+}
+
+
+def get_spec(name: str) -> SentimentSpec:
+    """The registry entry called ``name``; ``KeyError`` lists the known names."""
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise KeyError(f"unknown sentiment model {name!r}; choose one of {', '.join(REGISTRY)}") from None
+
+
+def load_sentiment_model(name: str) -> SentimentRNN:
+    """The named model in eval mode (``ModelUnavailable`` if its checkpoint is missing)."""
+    return get_spec(name).build()
+
+
+def embedding_matrix(name: str) -> tuple[list[str], np.ndarray]:
+    """The vocabulary and the trained embedding matrix (row i = word i) of model ``name``.
+
+    Compare it with ``word2vec_matrix`` to see which words moved when trained for sentiment.
+    """
+    model = load_sentiment_model(name)
+    return list(load_vocabulary().words), model.embedding.weight.detach().numpy().copy()

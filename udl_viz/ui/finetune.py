@@ -1,0 +1,148 @@
+"""Widgets, cached features and session-private registration for the fine-tuning page."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+from torch import nn
+
+from udl_viz.finetune import (
+    TASKS,
+    Examples,
+    TrainResult,
+    TrainSettings,
+    extract_features,
+    finetuned_spec,
+    train_head,
+    with_head,
+)
+from udl_viz.images import ImageError, load_image
+from udl_viz.models.spec import ModelSpec
+from udl_viz.ui.loaders import image_key, register_session_model, resolve
+from udl_viz.ui.sidebar import UPLOAD_TYPES, CnnContext
+
+RUNS_KEY = "finetune_runs"  # {fingerprint: FineTuneRun}, this session's trained heads
+LAST_KEY = "finetune_last"  # {source of the images: fingerprint of its latest run}
+BASES_KEY = "finetune_bases"  # {fine-tuned model name: the registry model it was built on}
+MAX_CLASSES = 6
+MAX_IMAGES_PER_CLASS = 30
+
+
+@dataclass(frozen=True)
+class FineTuneRun:
+    """One training run of this session, and the model it registered."""
+
+    spec: ModelSpec
+    result: TrainResult
+    train_counts: list[int]
+    test_labels: np.ndarray | None
+    seconds: float
+
+
+@st.cache_data(show_spinner="Preparing the built-in images…", max_entries=8)
+def cached_task(name: str, train: int, test: int) -> tuple[Examples, Examples]:
+    """A built-in task's training and held-out test images."""
+    return TASKS[name].make(train, test)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def cached_features(model_name: str, keys: tuple[str, ...], _images: list[Image.Image]) -> np.ndarray:
+    """Backbone features (inputs of the final layer) of the images identified by ``keys``."""
+    spec, model = resolve(model_name)
+    return extract_features(model, spec, _images)
+
+
+def features(model_name: str, images: list[Image.Image], text: str, chunk: int = 8) -> np.ndarray:
+    """Features of many images, computed (or fetched from the cache) chunk by chunk under a progress bar."""
+    bar = st.progress(0.0, text=text)
+    parts = []
+    for start in range(0, len(images), chunk):
+        part = images[start:start + chunk]
+        parts.append(cached_features(model_name, tuple(image_key(im) for im in part), part))
+        done = start + len(part)
+        bar.progress(done / len(images), text=f"{text} {done}/{len(images)} images")
+    bar.empty()
+    return np.concatenate(parts)
+
+
+def uploaded_classes() -> list[tuple[str, list[Image.Image]]]:
+    """Class names and images from the student's uploads; unreadable files get a warning and are skipped."""
+    count = int(st.number_input("Number of classes", min_value=1, max_value=MAX_CLASSES, value=2, step=1,
+                                help="Fine-tuning needs at least 2 classes."))
+    per_class = []
+    for column, c in zip(st.columns(count), range(count), strict=True):
+        with column:
+            name = st.text_input(f"Class {c + 1} name", value=f"class {c + 1}", key=f"ft_name_{c}", max_chars=40)
+            files = st.file_uploader(f"Images of class {c + 1}", type=UPLOAD_TYPES, accept_multiple_files=True,
+                                     key=f"ft_files_{c}", help=f"A few photos; at most {MAX_IMAGES_PER_CLASS} are used.")
+            images = []
+            for file in (files or [])[:MAX_IMAGES_PER_CLASS]:
+                try:
+                    images.append(load_image(file.getvalue()))
+                except ImageError as exc:
+                    st.warning(f"Skipped {file.name}: {exc}")
+            if images:
+                st.image(images[:4], width=70)
+            per_class.append((name, images))
+    return per_class
+
+
+def settings_panel() -> TrainSettings:
+    """The optimiser's knobs, with defaults that train the built-in tasks well."""
+    d = TrainSettings()
+    with st.expander("Training settings"):
+        c1, c2, c3 = st.columns(3)
+        epochs = c1.slider("Epochs", 10, 500, d.epochs, 10, help="Each epoch is one full pass over the images.")
+        lr = c2.select_slider("Learning rate (Adam)", [0.001, 0.003, 0.01, 0.03, 0.1], d.learning_rate)
+        decay = c3.select_slider("Weight decay", [0.0, 1e-4, 1e-3, 1e-2, 1e-1], d.weight_decay,
+                                 help="Pulls the new weights towards zero: less over-fitting on few images.")
+    return TrainSettings(int(epochs), float(lr), float(decay))
+
+
+def backbone(ctx: CnnContext) -> tuple[ModelSpec, nn.Module]:
+    """The pretrained model to fine-tune: the sidebar's model, or the one a fine-tuned model was built on."""
+    base = st.session_state.get(BASES_KEY, {}).get(ctx.spec.name)
+    return resolve(base) if base is not None else (ctx.spec, ctx.model)
+
+
+def fine_tune(base: ModelSpec, backbone_model: nn.Module, train: Examples, test: Examples | None,
+              settings: TrainSettings, source: str) -> FineTuneRun:
+    """Train a new head on the backbone (or reuse this session's identical run) and register the model.
+
+    ``source`` names where the images came from, so ``last_run(source)`` finds this run again.
+    """
+    keys = tuple(image_key(im) for im in train.images)
+    test_keys = () if test is None else tuple(image_key(im) for im in test.images)
+    fingerprint = (base.name, tuple(train.classes), keys, tuple(train.labels), test_keys, settings)
+    runs = st.session_state.setdefault(RUNS_KEY, {})
+    if fingerprint not in runs:
+        start = time.perf_counter()
+        x = features(base.name, train.images, "Running the frozen backbone on the training images…")
+        tx = None if test is None else features(base.name, test.images, "…and on the held-out test images…")
+        bar = st.progress(0.0, text="Training the new head…")
+
+        def progress(epoch: int, epochs: int, loss: float) -> None:
+            if epoch == epochs or epoch % 5 == 0:
+                bar.progress(epoch / epochs, text=f"Training the new head… epoch {epoch}/{epochs}, loss {loss:.3f}")
+
+        ty = None if test is None else np.asarray(test.labels)
+        result = train_head(backbone_model, x, np.asarray(train.labels), len(train.classes), settings,
+                            test_features=tx, test_labels=ty, progress=progress)
+        bar.empty()
+        model = with_head(backbone_model, result.head)
+        spec = finetuned_spec(base, model, train.classes)
+        register_session_model(spec, model)
+        st.session_state.setdefault(BASES_KEY, {})[spec.name] = base.name
+        runs[fingerprint] = FineTuneRun(spec, result, train.counts(), ty, time.perf_counter() - start)
+    st.session_state.setdefault(LAST_KEY, {})[source] = fingerprint
+    return runs[fingerprint]
+
+
+def last_run(source: str) -> FineTuneRun | None:
+    """This session's most recent run on images from ``source``, if any."""
+    return st.session_state.get(RUNS_KEY, {}).get(st.session_state.get(LAST_KEY, {}).get(source))
+

@@ -1,0 +1,75 @@
+"""Cached loaders for the LIME page: segmentation per image and settings, explanations, stability."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+from torch import nn
+
+from udl_viz.lime_image import (
+    BatchClassifier,
+    LimeResult,
+    Segmentation,
+    Stability,
+    StopRule,
+    explain,
+    fast_copy,
+    model_pixels,
+    run_seeds,
+    segment,
+)
+from udl_viz.ui.loaders import resolve
+
+Params = tuple[tuple[str, float], ...]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def fast_model(model_name: str) -> nn.Module:
+    """A private channels-last copy of the shared model, for LIME's many forward passes."""
+    return fast_copy(resolve(model_name)[1])
+
+
+@st.cache_data(show_spinner="Finding superpixels…", max_entries=64)
+def cached_segments(model_name: str, image_key: str, algorithm: str, params: Params,
+                    _image: Image.Image) -> np.ndarray:
+    """Superpixels of the model's view of the image identified by ``image_key``."""
+    spec, _ = resolve(model_name)
+    return segment(model_pixels(spec, _image), Segmentation(algorithm, dict(params)))
+
+
+def _bar(label: str):
+    bar = st.progress(0.0, text=label)
+    return bar, lambda done, total: bar.progress(min(done / total, 1.0), text=f"{label} {done} of at most {total}")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_lime(model_name: str, image_key: str, target: int, algorithm: str, params: Params,
+                num_samples: int, hide: str, seed: int, early_stop: bool, _image: Image.Image,
+                _segments: np.ndarray) -> LimeResult:
+    """One LIME explanation, with a progress bar while perturbations are evaluated.
+
+    The bar is created inside the cached function so a cache hit replays it; every update is
+    a point where streamlit can stop this run when the settings change.
+    """
+    spec, _ = resolve(model_name)
+    bar, report = _bar("Evaluating perturbed images:")
+    result = explain(BatchClassifier.for_spec(fast_model(model_name), spec), model_pixels(spec, _image), _segments, target,
+                     num_samples=num_samples, hide=hide, seed=seed,
+                     stop=StopRule() if early_stop else None, progress=report)
+    bar.empty()
+    return result
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_stability(model_name: str, image_key: str, target: int, algorithm: str, params: Params,
+                     num_samples: int, hide: str, seeds: tuple[int, ...], early_stop: bool,
+                     _image: Image.Image, _segments: np.ndarray) -> Stability:
+    """The same explanation over several seeds (``_segments`` as for ``cached_lime``)."""
+    spec, _ = resolve(model_name)
+    bar, report = _bar(f"Running {len(seeds)} seeds: perturbed images")
+    result = run_seeds(BatchClassifier.for_spec(fast_model(model_name), spec), model_pixels(spec, _image), _segments,
+                       target, seeds, num_samples=num_samples, hide=hide,
+                       stop=StopRule() if early_stop else None, progress=report)
+    bar.empty()
+    return result

@@ -1,0 +1,124 @@
+"""Cached loaders and widgets for the saliency page: maps, faithfulness and sanity checks per input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+from PIL import Image
+
+from udl_viz.attribution import METHODS, AttributionResult, Setting, get_method
+from udl_viz.attribution.faithfulness import Faithfulness, deletion_insertion, random_map
+from udl_viz.attribution.sanity import SanityCheck, cascading_randomisation
+from udl_viz.models import ModelSpec
+from udl_viz.ui.loaders import resolve
+from udl_viz.ui.sidebar import CnnContext
+
+#: Pseudo-method name for the random-map baseline of the faithfulness metrics.
+RANDOM = "random"
+SETTINGS_KEY = "saliency_settings"
+
+Settings = tuple[tuple[str, Any], ...]
+
+
+def freeze(settings: dict[str, Any]) -> Settings:
+    """Settings as a hashable, order-independent cache key."""
+    return tuple(sorted(settings.items()))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def cached_attribution(model_name: str, key: str, method: str, settings: Settings, target: int,
+                       _image: Image.Image) -> AttributionResult:
+    """One method's map for the image identified by ``key``."""
+    spec, model = resolve(model_name)
+    x = spec.preprocess(_image).unsqueeze(0)
+    return get_method(method).attribute(model, x, target, spec=spec, **dict(settings))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def cached_faithfulness(model_name: str, key: str, method: str, settings: Settings, target: int, steps: int,
+                        _image: Image.Image) -> Faithfulness:
+    """Deletion/insertion curves of one method's map (``RANDOM``: a random map) for the image ``key``."""
+    spec, model = resolve(model_name)
+    x = spec.preprocess(_image).unsqueeze(0)
+    if method == RANDOM:
+        ranking = random_map(tuple(x.shape[-2:]))
+    else:
+        ranking = cached_attribution(model_name, key, method, settings, target, _image).ranking
+    return deletion_insertion(model, x, target, ranking, steps=steps)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_sanity(model_name: str, key: str, method: str, settings: Settings, target: int, max_steps: int,
+                  _image: Image.Image, _progress: Callable[[float, str], None] | None = None) -> SanityCheck:
+    """Cascading randomisation of a copy of the model, for one method and the image ``key``."""
+    spec, model = resolve(model_name)
+    x = spec.preprocess(_image).unsqueeze(0)
+    original = cached_attribution(model_name, key, method, settings, target, _image).map
+    return cascading_randomisation(model, x, target, get_method(method), spec=spec, settings=dict(settings),
+                                   max_steps=max_steps, original=original, progress=_progress)
+
+
+def explain(ctx: CnnContext, method: str, target: int) -> AttributionResult | None:
+    """The cached map of one method for the current image, or ``None`` after showing the error."""
+    try:
+        return cached_attribution(ctx.spec.name, ctx.image_key, method, freeze(stored_settings(ctx.spec, method)),
+                                  target, ctx.image)
+    except ValueError as exc:
+        st.error(f"{METHODS[method].label}: {exc}")
+        return None
+
+
+def explain_all(ctx: CnnContext, methods: list[str], target: int) -> dict[str, AttributionResult]:
+    """Several methods' maps, with a progress bar while they are computed."""
+    bar = st.progress(0.0, text="Computing the maps…")
+    results = {}
+    for i, method in enumerate(methods):
+        bar.progress(i / len(methods), text=f"Computing {METHODS[method].label}…")
+        result = explain(ctx, method, target)
+        if result is not None:
+            results[method] = result
+    bar.empty()
+    return results
+
+
+def cost_label(result: AttributionResult) -> str:
+    """What a map cost, for a tile title."""
+    return f"{result.forward_passes} fwd + {result.backward_passes} bwd · {result.seconds:.2f} s"
+
+
+def stored_settings(spec: ModelSpec, method: str) -> dict[str, Any]:
+    """The settings chosen for ``method`` on this model in this session (defaults until changed)."""
+    chosen = st.session_state.get(SETTINGS_KEY, {}).get((spec.name, method), {})
+    try:
+        return get_method(method).resolve(spec, chosen)
+    except ValueError:
+        return get_method(method).resolve(spec)
+
+
+def settings_widgets(spec: ModelSpec, method: str) -> dict[str, Any]:
+    """Draw the method's settings (values kept per model and method); return the chosen ones."""
+    current = stored_settings(spec, method)
+    chosen: dict[str, Any] = {}
+    settings = get_method(method).settings(spec)
+    for column, setting in zip(st.columns(max(1, len(settings))), settings, strict=False):
+        with column:
+            chosen[setting.name] = _widget(setting, current[setting.name], f"saliency_{spec.name}_{method}_{setting.name}")
+    st.session_state.setdefault(SETTINGS_KEY, {})[(spec.name, method)] = chosen
+    return chosen
+
+
+def _widget(setting: Setting, value: Any, key: str) -> Any:
+    if setting.choices:
+        options = list(setting.choices)
+        shown = dict(zip(options, setting.labels or options, strict=True))
+        return st.selectbox(setting.label, options, index=options.index(value), key=key, help=setting.help or None,
+                            format_func=shown.get)
+    if isinstance(setting.default, int) and not isinstance(setting.default, bool):
+        return int(st.slider(setting.label, int(setting.minimum), int(setting.maximum), int(value),
+                             int(setting.step or 1), key=key, help=setting.help or None))
+    if isinstance(setting.default, float):
+        return float(st.slider(setting.label, float(setting.minimum), float(setting.maximum), float(value),
+                               float(setting.step or 0.01), key=key, help=setting.help or None))
+    return st.text_input(setting.label, str(value), key=key, help=setting.help or None)
