@@ -47,13 +47,13 @@ target_name = spec.class_names()[target]
 
 c1, c2, c3 = st.columns([2, 2, 3])
 opacity = c1.slider("Heatmap opacity", 0.0, 1.0, 0.6, 0.05, key="saliency_opacity")
-absolute = c2.radio("Show values", ["signed", "absolute"], horizontal=True, key="saliency_sign",
+absolute = c2.radio("Show values", ["signed", "absolute"], horizontal=True, key="saliency_sign", bind="query-params",
                     help="Signed: orange pushes towards the class, blue against it. Absolute: only how much.") == "absolute"
-section = c3.radio("View", SECTIONS, horizontal=True, key="saliency_section")
+section = c3.radio("View", SECTIONS, horizontal=True, key="saliency_section", bind="query-params")
 
 if section == "One method":
     method = st.selectbox("Method", list(METHODS), index=list(METHODS).index("gradcam"),
-                          format_func=lambda m: METHODS[m].label, key="saliency_method")
+                          format_func=lambda m: METHODS[m].label, key="saliency_method", bind="query-params")
     st.caption(METHODS[method].description)
     settings_widgets(spec, method)
     with st.spinner(f"Computing {METHODS[method].label}…"):

@@ -51,7 +51,7 @@ class_name = spec.class_names()[target]
 st.subheader("Settings")
 c1, c2, c3 = st.columns(3)
 with c1:
-    algorithm = st.selectbox("Segmentation", ALGORITHMS, key="lime_algorithm",
+    algorithm = st.selectbox("Segmentation", ALGORITHMS, key="lime_algorithm", bind="query-params",
                              help="quickshift with lime's defaults; SLIC makes compact, even superpixels; "
                                   "Felzenszwalb follows colour edges.")
     d = DEFAULTS[algorithm]
@@ -74,7 +74,7 @@ with c1:
                   "min_size": st.slider("Minimum superpixel size (pixels)", 1, 2000, int(d["min_size"]),
                                         key="lime_fz_min")}
 with c2:
-    num_samples = st.slider("Samples (most perturbed images to evaluate)", 50, 5000, 1000, 50, key="lime_samples",
+    num_samples = st.slider("Samples (most perturbed images to evaluate)", 50, 5000, 1000, 50, key="lime_samples", bind="query-params",
                             help="lime's default is 1000. With early stopping on, fewer are used once the "
                                  "ranking of superpixels has converged.")
     early_stop = st.toggle("Stop early once converged", value=True, key="lime_early_stop",
@@ -83,10 +83,10 @@ with c2:
                                 f"correlate ≥ {StopRule.target} with the converged one, and the top "
                                 f"{StopRule.top_k} superpixels did not change, sampling stops.")
     hide = st.radio("Hide colour (what a switched-off superpixel becomes)", HIDE_COLOURS, horizontal=True,
-                    key="lime_hide", help="mean: its own average colour (lime's default); gray, black; "
+                    key="lime_hide", bind="query-params", help="mean: its own average colour (lime's default); gray, black; "
                                           "blur: a blurred copy of the photo.")
 with c3:
-    shown = st.slider("Superpixels shown (for and against)", 1, 10, 5, key="lime_shown")
+    shown = st.slider("Superpixels shown (for and against)", 1, 10, 5, key="lime_shown", bind="query-params")
     seed = int(st.number_input("Random seed", 0, 10_000, 0, key="lime_seed",
                                help="The same seed and settings always give the same explanation."))
 

@@ -35,7 +35,7 @@ if TEXT_KEY not in st.session_state:
     st.session_state[TEXT_KEY] = next(iter(EXAMPLES))
 
 name = st.sidebar.selectbox("Model", list(REGISTRY), format_func=lambda n: REGISTRY[n].title,
-                            key="sentiment_model", index=list(REGISTRY).index("lstm"),
+                            key="sentiment_model", bind="query-params", index=list(REGISTRY).index("lstm"),
                             help="Fine-tuned: the embedding started from word2vec and was trained for sentiment. "
                                  "Frozen: the embedding stays exactly the word2vec vectors.")
 spec = REGISTRY[name]
@@ -113,7 +113,7 @@ with tabs[1]:
                        "drops something or the input gate writes something.")
 
 with tabs[2]:
-    samples = st.select_slider("LIME samples", [200, 500, 1000, 2000], 500, key="lime_samples",
+    samples = st.select_slider("LIME samples", [200, 500, 1000, 2000], 500, key="rnn_lime_samples",
                                help="How many perturbed texts LIME scores; more is steadier and slower.")
     bar = st.progress(0.0, text="Integrated Gradients…")
     ig = cached_integrated_gradients(name, ids)

@@ -57,7 +57,7 @@ tabs = st.tabs(["Skip-gram pairs", "Negative sampling", "Weight matrix", "Explor
 with tabs[0]:
     text = st.text_area("Sentence", LECTURE_SENTENCE, key="sentence",
                         help="Lower-cased, punctuation dropped: a simple view for teaching.")
-    window = st.slider("Window: context words on each side", 1, 5, 2, key="window")
+    window = st.slider("Window: context words on each side", 1, 5, 2, key="window", bind="query-params")
     tokens = simple_tokens(text)
     if len(tokens) > MAX_WORDS:
         st.warning(f"The sentence has {len(tokens)} words; showing the first {MAX_WORDS}.")

@@ -43,7 +43,7 @@ one_d, two_d, race, batches = st.tabs(["1D: the skier", "2D: one optimizer", "Ra
 with one_d:
     left, right = st.columns([1, 3])
     with left:
-        curve = CURVES[st.selectbox("Loss curve", list(CURVES), format_func=lambda n: CURVES[n].title, key="gd1_curve")]
+        curve = CURVES[st.selectbox("Loss curve", list(CURVES), format_func=lambda n: CURVES[n].title, key="gd1_curve", bind="query-params")]
         st.caption(curve.blurb)
         (lo, hi), = curve.bounds
         w0 = st.slider("Starting weight w", lo, hi, curve.start[0], 0.05, key=f"gd1_start_{curve.name}")
@@ -66,15 +66,15 @@ with two_d:
     left, right = st.columns([1, 3])
     with left:
         surface = SURFACES[st.selectbox("Surface", list(SURFACES), format_func=lambda n: SURFACES[n].title,
-                                        key="gd2_surface")]
+                                        key="gd2_surface", bind="query-params")]
         st.caption(surface.blurb)
         view = st.radio("View", ["Contour map", "3D surface"], horizontal=True, key="gd2_view")
-        name = st.selectbox("Optimizer", NAMES, NAMES.index("momentum"), format_func=optimizer_label, key="gd2_opt")
+        name = st.selectbox("Optimizer", NAMES, NAMES.index("momentum"), format_func=optimizer_label, key="gd2_opt", bind="query-params")
         (config,) = optimizer_settings(surface, [name], "gd2")
         start, click = start_inputs(surface, "gd2")
         extra = st.slider("Extra random starts", 0, 12, 0, key="gd2_extra",
                           help="Run the same optimizer from more points to see which valley each start leads to.")
-        steps = st.slider("Steps", 10, 1000, 200, 10, key="gd2_steps")
+        steps = st.slider("Steps", 10, 1000, 200, 10, key="gd2_steps", bind="query-params")
     with right:
         if rows := run_descent(surface, [config], [start, *random_starts(surface, extra, seed=0)], steps):
             runs = rows[0]
@@ -94,13 +94,13 @@ with race:
     left, right = st.columns([1, 3])
     with left:
         surface = SURFACES[st.selectbox("Surface", list(SURFACES), 1, format_func=lambda n: SURFACES[n].title,
-                                        key="race_surface")]
+                                        key="race_surface", bind="query-params")]
         st.caption(surface.blurb)
         view = st.radio("View", ["Contour map", "3D surface"], horizontal=True, key="race_view")
         names = st.multiselect("Optimizers", NAMES, NAMES, format_func=optimizer_label, key="race_opts")
         configs = optimizer_settings(surface, names, "race")
         start, click = start_inputs(surface, "race")
-        steps = st.slider("Steps", 10, 1000, 300, 10, key="race_steps")
+        steps = st.slider("Steps", 10, 1000, 300, 10, key="race_steps", bind="query-params")
     with right:
         if not names:
             st.warning("Pick at least one optimizer on the left.")

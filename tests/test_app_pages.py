@@ -86,3 +86,14 @@ def test_shared_link_opens_the_exact_demo():
     assert at.sidebar.selectbox[0].value == "digits_cnn"
     assert at.session_state["cnn_image"][2] == "Digit 6"
     assert at.sidebar.toggle[0].value is True
+
+
+def test_shared_link_restores_page_settings():
+    from udl_viz.optim.surfaces import SURFACES
+
+    at = app("pages/08_Gradient_Descent.py")
+    at.query_params.update({"gd2_surface": SURFACES["himmelblau"].title, "gd2_steps": "300"})
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="gd2_surface").value == "himmelblau"
+    assert at.slider(key="gd2_steps").value == 300
