@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -45,7 +46,9 @@ def streamlit_server(timeout: float = 120.0) -> Iterator[str]:
 def streamlit_server_for(script: str, timeout: float = 120.0) -> Iterator[str]:
     """Run ``streamlit run SCRIPT`` (relative to ``ROOT``) on a free loopback port; yield its URL."""
     port = free_port()
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    cache = tempfile.mkdtemp(prefix="udl_viz_cache_")  # disk caches of this server only
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+           "UDL_VIZ_CACHE": cache}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
@@ -71,6 +74,7 @@ def streamlit_server_for(script: str, timeout: float = 120.0) -> Iterator[str]:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 @contextmanager

@@ -1,0 +1,150 @@
+"""Loaders for the unit page: collections, indexes (disk-cached, with a progress bar), syntheses."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+from torch import nn
+
+from udl_viz.images import ImageError
+from udl_viz.models import ModelSpec
+from udl_viz.ui.sidebar import uploaded_images
+from udl_viz.units.cache import folder_indexes, load_cached, model_fingerprint, unit_indexes
+from udl_viz.units.collections import (
+    Collection,
+    crop_pixels,
+    folder_image,
+    image_collection,
+    wants_digits,
+)
+from udl_viz.units.featurevis import FeatureVis, cached_visualize, default_size, load_visualization
+from udl_viz.units.index import Hit, UnitIndex
+from udl_viz.units.receptive import OUTPUT
+
+#: Random crops per photo in the built-in collection: 7 photos × (1 + 8) = 63 samples.
+BUILTIN_CROPS = 8
+UPLOAD_CROPS = 8
+PATCH_SIDE = 160
+UPLOAD_INDEXES_KEY = "units_upload_indexes"
+
+
+@dataclass
+class Source:
+    """Where the page takes its images from: an in-memory collection, or a folder indexed by the CLI."""
+
+    label: str
+    collection: Collection | None = None
+    root: str | None = None
+    indexed: dict[str, dict] | None = None  # folder: layer -> a row of ``folder_indexes``
+
+    def layers(self, spec: ModelSpec) -> list[str]:
+        """The layers this source can show: all of them, or those the CLI indexed for a folder."""
+        every = [*(entry.path for entry in spec.layers), OUTPUT]
+        if self.indexed is None:
+            return every
+        return [p for p in every if p in self.indexed] + [p for p in self.indexed if p not in every]
+
+    def image(self, hit: Hit) -> Image.Image:
+        if self.collection is not None:
+            return self.collection.load(hit.image)
+        return folder_image(self.root, hit.name)
+
+
+@st.cache_resource(show_spinner="Loading the built-in images…", max_entries=2)
+def builtin(digits: bool) -> Collection:
+    """The built-in collection (shared by every session; read-only)."""
+    from udl_viz.units.collections import digits_collection, photo_collection
+
+    return digits_collection() if digits else photo_collection(BUILTIN_CROPS)
+
+
+def builtin_for(spec: ModelSpec) -> Collection:
+    """The built-in collection that suits the model."""
+    return builtin(wants_digits(spec))
+
+
+def uploads() -> Collection | None:
+    """This session's uploads (each with random crops), or None when there are none."""
+    images = uploaded_images()
+    if not images:
+        return None
+    fingerprint = hashlib.sha1("|".join(images).encode()).hexdigest()
+    return image_collection("your uploads", "uploads", {f"{label} ({key[:6]})": image
+                                                         for key, (label, image) in images.items()},
+                            UPLOAD_CROPS, fingerprint=fingerprint)
+
+
+def folders(model: nn.Module, spec: ModelSpec) -> list[Source]:
+    """Folders indexed from the CLI for this model, newest first (the newest index of each layer)."""
+    grouped: dict[str, dict[str, dict]] = {}
+    for row in folder_indexes(spec.name, model_fingerprint(model)):
+        grouped.setdefault(row["root"], {}).setdefault(row["layer"], row)
+    return [Source(f"folder {root} ({next(iter(rows.values()))['images']} images, indexed from the CLI)",
+                   root=root, indexed=rows) for root, rows in grouped.items()]
+
+
+def layer_index(model: nn.Module, spec: ModelSpec, source: Source, layer: str) -> UnitIndex:
+    """The index of ``layer``: from the disk cache, else built for every layer at once with a progress bar."""
+    if source.indexed is not None:
+        return UnitIndex.load(source.indexed[layer]["path"])
+    collection = source.collection
+    # Uploads stay in this session's memory: their names never reach the disk, nor pile up there.
+    private = collection.kind == "uploads"
+    key = (spec.name, model_fingerprint(model), collection.key)
+    mine = st.session_state.setdefault(UPLOAD_INDEXES_KEY, {}) if private else {}
+    cached = mine.get(key, {}).get(layer) if private else load_cached(*key[:2], layer, collection.key)
+    if cached is not None:
+        return cached
+    layers = [*(entry.path for entry in spec.layers), OUTPUT]
+    if layer not in layers:
+        layers.append(layer)
+    bar = st.progress(0.0, text=f"Indexing {collection.name}…")
+    where = "this session" if private else "disk"
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / max(total, 1), text=f"Indexing {collection.name}: {done} of {total} crops "
+                                               f"through {len(layers)} layers (once; then kept on {where})")
+
+    indexes = unit_indexes(model, spec, collection, layers, progress=progress, persist=not private)
+    bar.empty()
+    if private:
+        mine.clear()  # only the latest set of uploads is kept
+        mine[key] = indexes
+    return indexes[layer]
+
+
+def patches(source: Source, hits: list[Hit]) -> tuple[list[np.ndarray], list[str]]:
+    """The receptive-field crop of every hit (as the model saw it), and any problems loading them."""
+    pixels, problems = [], []
+    for hit in hits:
+        try:
+            image = source.image(hit)
+        except (ImageError, ValueError, OSError) as exc:
+            problems.append(f"{hit.name}: {exc}")
+            pixels.append(np.full((8, 8, 3), 200, np.uint8))
+            continue
+        pixels.append(crop_pixels(image, hit.box, hit.flip, max_side=PATCH_SIDE))
+    return pixels, problems
+
+
+def synthesis(model: nn.Module, spec: ModelSpec, layer: str, unit: int, objective: str, steps: int,
+              run: Callable[[], bool]) -> FeatureVis | None:
+    """The synthesized image: from the disk cache, else computed with a progress bar if ``run()``."""
+    size = default_size(spec)
+    found = load_visualization(model, spec, layer, unit, objective=objective, steps=steps, size=size)
+    if found is not None or not run():
+        return found
+    bar = st.progress(0.0, text="Synthesizing…")
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total, text=f"Gradient ascent: step {done} of {total}")
+
+    result = cached_visualize(model, spec, layer, unit, objective=objective, steps=steps, size=size,
+                              progress=progress)
+    bar.empty()
+    return result
