@@ -78,10 +78,11 @@ with c2:
                             help="lime's default is 1000. With early stopping on, fewer are used once the "
                                  "ranking of superpixels has converged.")
     early_stop = st.toggle("Stop early once converged", value=True, key="lime_early_stop",
-                           help=f"Every {StopRule.check_every} samples, LIME is fitted on two halves of the "
-                                "samples; if the halves agree so well that the full map is estimated to "
-                                f"correlate ≥ {StopRule.target} with the converged one, and the top "
-                                f"{StopRule.top_k} superpixels did not change, sampling stops.")
+                           help=f"Every {StopRule.check_every} samples (from {StopRule.min_samples} on), LIME is fitted "
+                                "to two halves of the samples. How well the halves agree estimates how closely the "
+                                "full map matches the one unlimited samples would give. Sampling stops when two "
+                                f"checks in a row estimate ≥ {StopRule.target} and agree on the top "
+                                f"{StopRule.top_k} superpixels.")
     hide = st.radio("Hide colour (what a switched-off superpixel becomes)", HIDE_COLOURS, horizontal=True,
                     key="lime_hide", bind="query-params", help="mean: its own average colour (lime's default); gray, black; "
                                           "blur: a blurred copy of the photo.")

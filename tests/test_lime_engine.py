@@ -17,11 +17,13 @@ from udl_viz.lime_image import (
     Segmentation,
     StopRule,
     explain,
+    fast_copy,
     model_pixels,
     pixel_spearman,
     run_seeds,
     segment,
 )
+from udl_viz.lime_image.classifier import fold_batchnorm
 from udl_viz.lime_image.explainer import hide_colour
 from udl_viz.models import get_spec
 
@@ -195,3 +197,39 @@ def test_hide_colours(grid):
     assert np.abs(blurred.astype(int) - grid).mean() > 5
     pixel_segments = np.arange(SIDE * SIDE).reshape(SIDE, SIDE)
     np.testing.assert_allclose(hide_colour(grid, pixel_segments, "mean"), grid.reshape(-1, 3).mean(0))
+
+
+class SharedConv(nn.Module):
+    """conv -> bn, but the conv's output is also added back: folding the bn here would be wrong."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(3, 3, 3, padding=1)
+        self.bn = nn.BatchNorm2d(3)
+        self.head = nn.Linear(3, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.conv(x)
+        return self.head((self.bn(y) + y).mean(dim=(2, 3)))
+
+
+def _with_statistics(model: nn.Module) -> nn.Module:
+    for bn in model.modules():
+        if isinstance(bn, nn.BatchNorm2d):
+            bn.running_mean.uniform_(-1, 1)
+            bn.running_var.uniform_(0.5, 2)
+    return model.eval().requires_grad_(False)
+
+
+def test_fast_copy_folds_batchnorm_only_where_that_keeps_the_outputs():
+    torch.manual_seed(0)
+    plain = _with_statistics(nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU6(), nn.Flatten(),
+                                           nn.Linear(4 * 6 * 6, 2)))
+    x = torch.rand(5, 3, 8, 8)
+    fast = fast_copy(plain, (3, 8, 8))
+    assert isinstance(fast[1], nn.Identity) and isinstance(plain[1], nn.BatchNorm2d)  # the shared one is untouched
+    with torch.inference_mode():
+        torch.testing.assert_close(fast(x.contiguous(memory_format=torch.channels_last)), plain(x), rtol=1e-4,
+                                   atol=1e-5)
+    shared = _with_statistics(SharedConv())
+    assert fold_batchnorm(shared, (3, 8, 8)) == 0 and isinstance(shared.bn, nn.BatchNorm2d)

@@ -26,8 +26,9 @@ Params = tuple[tuple[str, float], ...]
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def fast_model(model_name: str) -> nn.Module:
-    """A private channels-last copy of the shared model, for LIME's many forward passes."""
-    return fast_copy(resolve(model_name)[1])
+    """A private inference copy of the shared model (BatchNorm folded, channels-last) for LIME."""
+    spec, model = resolve(model_name)
+    return fast_copy(model, (spec.channels, spec.input_size, spec.input_size))
 
 
 @st.cache_data(show_spinner="Finding superpixels…", max_entries=64)
