@@ -9,13 +9,14 @@ model's top class:
 - ``ours``: ``udl_viz.lime_image`` as the page runs it: quickshift with lime's defaults,
   antithetic samples in batches of 64, a model copy with BatchNorm folded into the convolutions,
   channels-last, bfloat16 where the CPU has it, and the early-stopping rule (at most 1000
-  samples). ``ours float32`` is the same in float32.
+  samples). ``--float32`` also times the same in float32.
 - ``reference``: lime's ``explain_instance`` with 5000 samples (float32, fast classifier).
 
-Fidelity is the Spearman correlation of per-pixel weights with the reference. Timings of the
-two peers are interleaved; the ratio is lime's seconds over ours.
+Fidelity is the Spearman correlation of per-pixel weights with the reference. The two peers
+alternate which runs first; the ratio is lime's seconds over ours. The machine may be shared:
+compare ratios, not seconds, and run it more than once.
 
-    python benchmarks/bench_lime.py [--photos 3] [--repeats 1] [--reference-samples 5000]
+    python benchmarks/bench_lime.py [--photos 3] [--repeats 2] [--reference-cache DIR] [--float32] [--curve]
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ PHOTOS = ["husky-wolf/xai_course_husky.jpg", "husky-wolf/n02114548_white_wolf.JP
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=3, help=f"how many of {len(PHOTOS)} photos")
-    parser.add_argument("--repeats", type=int, default=1, help="timed runs of each peer per photo")
+    parser.add_argument("--repeats", type=int, default=2,
+                        help="timed runs of each peer per photo, alternating which goes first")
+    parser.add_argument("--float32", action="store_true", help="also time ours in float32 (no bfloat16)")
     parser.add_argument("--reference-samples", type=int, default=5000)
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--reference-cache", type=Path, default=None, metavar="DIR",
@@ -145,32 +148,43 @@ def main() -> None:
         print(f"\n{name} ({label}): {args.reference_samples}-sample reference in {time.perf_counter() - start:.1f} s")
         for repeat in range(args.repeats):
             seed = 1 + repeat
-            lime_s, lime_w = run_lime(pixels, target, seed)
-            ours_s, ours_w, ours_n = run_ours(pixels, target, seed, "auto")
-            fp32_s, fp32_w, fp32_n = run_ours(pixels, target, seed, "float32")
-            row = {"photo": name, "lime_s": lime_s, "ours_s": ours_s, "fp32_s": fp32_s,
-                   "lime_fid": fidelity(lime_w, ref_map), "ours_fid": fidelity(ours_w, ref_map),
-                   "fp32_fid": fidelity(fp32_w, ref_map), "ours_n": ours_n, "fp32_n": fp32_n}
+            # Alternate which peer runs first, so a change in machine load hits both alike.
+            if repeat % 2:
+                ours_s, ours_w, ours_n = run_ours(pixels, target, seed, "auto")
+                lime_s, lime_w = run_lime(pixels, target, seed)
+            else:
+                lime_s, lime_w = run_lime(pixels, target, seed)
+                ours_s, ours_w, ours_n = run_ours(pixels, target, seed, "auto")
+            row = {"photo": name, "lime_s": lime_s, "ours_s": ours_s, "ours_n": ours_n,
+                   "lime_fid": fidelity(lime_w, ref_map), "ours_fid": fidelity(ours_w, ref_map)}
+            line = (f"  seed {seed}: lime {lime_s:6.1f} s, fidelity {row['lime_fid']:.3f} (1000 samples) | "
+                    f"ours {ours_s:5.1f} s, fidelity {row['ours_fid']:.3f} ({ours_n} samples), "
+                    f"{lime_s / ours_s:.1f}x faster")
+            if args.float32:
+                fp32_s, fp32_w, fp32_n = run_ours(pixels, target, seed, "float32")
+                row.update(fp32_s=fp32_s, fp32_fid=fidelity(fp32_w, ref_map))
+                line += (f" | ours float32 {fp32_s:5.1f} s, fidelity {row['fp32_fid']:.3f} ({fp32_n} samples), "
+                         f"{lime_s / fp32_s:.1f}x faster")
+            print(line, flush=True)
             rows.append(row)
             if args.curve:
                 curve(pixels, target, seed, ref_map)
-            print(f"  seed {seed}: lime {lime_s:6.1f} s, fidelity {row['lime_fid']:.3f} (1000 samples) | "
-                  f"ours {ours_s:5.1f} s, fidelity {row['ours_fid']:.3f} ({ours_n} samples), "
-                  f"{lime_s / ours_s:.1f}x faster | ours float32 {fp32_s:5.1f} s, fidelity {row['fp32_fid']:.3f} "
-                  f"({fp32_n} samples), {lime_s / fp32_s:.1f}x faster")
     if not rows:
         sys.exit(f"no photos found under {args.data}")
 
     def mean(key: str) -> float:
         return statistics.mean(r[key] for r in rows)
 
+    ratios = [r["lime_s"] / r["ours_s"] for r in rows]
     print(f"\nSummary over {len(rows)} runs on {len({r['photo'] for r in rows})} photos:")
-    print(f"  speed-up (lime defaults / ours): median {statistics.median(r['lime_s'] / r['ours_s'] for r in rows):.1f}x, "
-          f"float32 median {statistics.median(r['lime_s'] / r['fp32_s'] for r in rows):.1f}x")
+    print(f"  speed-up (lime defaults / ours): median {statistics.median(ratios):.1f}x "
+          f"(min {min(ratios):.1f}x, max {max(ratios):.1f}x)")
     print(f"  fidelity to the reference (Spearman, per pixel): lime defaults {mean('lime_fid'):.3f}, "
-          f"ours {mean('ours_fid'):.3f}, ours float32 {mean('fp32_fid'):.3f}")
+          f"ours {mean('ours_fid'):.3f}")
+    if args.float32:
+        print(f"  float32: median speed-up {statistics.median(r['lime_s'] / r['fp32_s'] for r in rows):.1f}x, "
+              f"fidelity {mean('fp32_fid'):.3f}")
     print(f"  samples used by ours: mean {mean('ours_n'):.0f} of 1000")
-
 
 if __name__ == "__main__":
     main()
