@@ -208,7 +208,7 @@ class FastLimeImageExplainer(LimeImageExplainer):
 
 
 def explain(classifier_fn: ClassifierFn, pixels: np.ndarray, segments: np.ndarray, target: int, *,
-            num_samples: int = 1000, hide: str = "mean", seed: int = 0, batch_size: int = 64,
+            num_samples: int = 1000, hide: str = "mean", seed: int = 0, batch_size: int = 32,
             stop: StopRule | None = StopRule(), antithetic: bool = True,
             progress: Progress | None = None) -> LimeResult:
     """Explain ``classifier_fn``'s probability of class ``target`` for ``pixels`` (H, W, 3) by superpixel.
