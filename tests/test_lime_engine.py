@@ -23,9 +23,9 @@ from udl_viz.lime_image import (
     run_seeds,
     segment,
 )
-from udl_viz.lime_image.classifier import fold_batchnorm
+from udl_viz.lime_image.classifier import activations_in_place, fold_batchnorm
 from udl_viz.lime_image.explainer import hide_colour
-from udl_viz.models import get_spec
+from udl_viz.models import get_spec, load_model
 
 SIDE, CELL = 96, 24  # a 4×4 grid of 24-pixel squares
 
@@ -123,7 +123,7 @@ def test_progress_is_reported_after_every_batch(grid):
     calls = []
     explain(BatchClassifier(RegionModel(), lambda p: p / 255), grid, segments, 1, num_samples=130, batch_size=64,
             stop=None, progress=lambda done, total: calls.append((done, total)))
-    assert calls == [(64, 130), (128, 130), (130, 130)]
+    assert calls == [(65, 130), (129, 130), (130, 130)]  # the first batch also holds the unperturbed image
 
 
 def test_stability_over_seeds(grid):
@@ -233,3 +233,49 @@ def test_fast_copy_folds_batchnorm_only_where_that_keeps_the_outputs():
                                    atol=1e-5)
     shared = _with_statistics(SharedConv())
     assert fold_batchnorm(shared, (3, 8, 8)) == 0 and isinstance(shared.bn, nn.BatchNorm2d)
+
+
+class ReusedInput(nn.Module):
+    """relu(x) + x: a ReLU working in place would change the x that is added back."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.relu = nn.ReLU6()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return (self.relu(x) + x).mean(dim=(2, 3))
+
+
+def test_activations_go_in_place_only_where_that_keeps_the_outputs():
+    chain = nn.Sequential(nn.Conv2d(3, 4, 3), nn.ReLU6(), nn.Conv2d(4, 2, 3), nn.ReLU(), nn.Flatten())
+    assert activations_in_place(chain, (3, 8, 8)) == 2 and chain[1].inplace and chain[3].inplace
+    reused = ReusedInput()
+    assert activations_in_place(reused, (3, 8, 8)) == 0 and not reused.relu.inplace
+
+
+def test_elementwise_scaling_of_a_batch_equals_scaling_image_by_image(grid):
+    spec = get_spec("efficientnet_lite0")
+    assert spec.preprocess.elementwise and not get_spec("digits_cnn").preprocess.elementwise
+    model = nn.Sequential(nn.Conv2d(3, 4, 3, stride=4), nn.Flatten(), nn.LazyLinear(5))
+    model(torch.zeros(1, 3, SIDE, SIDE))
+    images = np.stack([grid, grid[::-1], 255 - grid])
+    batched = BatchClassifier(model, spec.preprocess.scale, precision="float32", elementwise=True)(images)
+    one_by_one = BatchClassifier(model, spec.preprocess.scale, precision="float32", elementwise=False)(images)
+    np.testing.assert_allclose(batched, one_by_one, rtol=1e-6)
+
+
+def test_the_fast_copy_of_efficientnet_gives_the_models_probabilities():
+    spec = get_spec("efficientnet_lite0")
+    model = load_model(spec.name)
+    fast = fast_copy(model, (3, 224, 224))
+    assert not any(isinstance(m, nn.BatchNorm2d) for m in fast.modules())
+    assert all(m.inplace for m in fast.modules() if isinstance(m, nn.ReLU6))
+    assert not any(m.inplace for m in model.modules() if isinstance(m, nn.ReLU6))  # the shared model is untouched
+    images = np.random.default_rng(0).integers(0, 256, (3, 224, 224, 3), dtype=np.uint8)
+    x = torch.stack([spec.preprocess.scale(torch.from_numpy(i).permute(2, 0, 1).float()) for i in images])
+    with torch.inference_mode():
+        expected = torch.softmax(model(x), dim=1).numpy()
+    fast_probs = BatchClassifier.for_spec(fast, spec, "float32")(images)
+    np.testing.assert_allclose(fast_probs, expected, atol=1e-5)
+    bf16 = BatchClassifier.for_spec(fast, spec, "bfloat16")(images)
+    assert (bf16.argmax(1) == expected.argmax(1)).all() and np.abs(bf16 - expected).max() < 0.05

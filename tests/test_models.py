@@ -66,6 +66,19 @@ def test_conv2d_same_pads_like_tensorflow():
     assert out.tolist() == [[9.0, 6.0], [6.0, 4.0]]
 
 
+@pytest.mark.parametrize("kernel,stride", [(3, 1), (5, 1), (3, 2), (5, 2), (4, 2)])
+@pytest.mark.parametrize("size", [7, 8, 224])
+def test_conv2d_same_equals_explicit_tensorflow_padding(kernel, stride, size):
+    torch.manual_seed(kernel * stride)
+    conv = Conv2dSame(2, 2, kernel, stride, groups=2, bias=True)
+    x = torch.randn(1, 2, size, size + 1)
+    ph = max((-(-size // stride) - 1) * stride + kernel - size, 0)
+    pw = max((-(-(size + 1) // stride) - 1) * stride + kernel - size - 1, 0)
+    padded = torch.nn.functional.pad(x, [pw // 2, pw - pw // 2, ph // 2, ph - ph // 2])
+    expected = torch.nn.functional.conv2d(padded, conv.weight, conv.bias, stride, groups=2)
+    torch.testing.assert_close(conv(x), expected)
+
+
 def test_every_registry_entry_is_complete():
     for spec in REGISTRY.values():
         assert spec.layers and spec.first_conv and spec.cam_layer

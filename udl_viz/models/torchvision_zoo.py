@@ -51,7 +51,7 @@ def _spec(arch: str, title: str, description: str, layers: list[tuple[str, str]]
         weights_source=f"torchvision weights API ({arch}, DEFAULT ImageNet weights)",
         builder=partial(build, arch),
         preprocess=Preprocess(resize=256 if arch != "mobilenet_v3_large" else 232, crop=224,
-                              scale=scale, unscale=unscale),
+                              scale=scale, unscale=unscale, elementwise=True),
         class_names=imagenet_classes,
         layers=tuple(Layer(p, label) for p, label in layers),
         first_conv=first_conv,

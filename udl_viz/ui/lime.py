@@ -39,9 +39,18 @@ def cached_segments(model_name: str, image_key: str, algorithm: str, params: Par
     return segment(model_pixels(spec, _image), Segmentation(algorithm, dict(params)))
 
 
-def _bar(label: str):
+def _bar(label: str, steps: int = 50):
+    """A progress bar and its ``progress(done, total)``, redrawn at most ``steps`` times."""
     bar = st.progress(0.0, text=label)
-    return bar, lambda done, total: bar.progress(min(done / total, 1.0), text=f"{label} {done} of at most {total}")
+    shown = [-1]
+
+    def report(done: int, total: int) -> None:
+        step = min(done * steps // total, steps)
+        if step > shown[0]:
+            shown[0] = step
+            bar.progress(step / steps, text=f"{label} {done} of at most {total}")
+
+    return bar, report
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
