@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +13,8 @@ from tests.browser import ROOT
 
 
 def test_ruff_is_clean():
-    ruff = shutil.which("ruff")
+    # The venv's ruff even when the venv is not activated.
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
     if ruff is None:
         pytest.skip("ruff is not installed")
     result = subprocess.run([ruff, "check", "."], cwd=ROOT, capture_output=True, text=True)
