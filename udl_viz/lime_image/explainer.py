@@ -77,7 +77,7 @@ class StopRule:
     measured on real photos (benchmarks/bench_lime.py); easy images stop sooner.
     """
 
-    target: float = 0.95
+    target: float = 0.96
     min_samples: int = 256
     check_every: int = 64
     top_k: int = 5
