@@ -7,7 +7,8 @@ model's top class:
   samples, batch_size 10, top_labels 5) and a plain classifier function as lime's tutorial
   writes it (float32, one ``torch.no_grad`` forward per batch).
 - ``ours``: ``udl_viz.lime_image`` as the page runs it: quickshift with lime's defaults,
-  antithetic samples in batches of 8 (faster per image than large batches: they stay in cache), a model copy with BatchNorm folded into the convolutions,
+  antithetic samples in batches of 8 (they stay in the CPU cache, unlike large batches), a
+  model copy with BatchNorm folded into the convolutions and activations in place,
   channels-last, bfloat16 where the CPU has it, and the early-stopping rule (at most 1000
   samples). ``--float32`` also times the same in float32.
 - ``reference``: lime's ``explain_instance`` with 5000 samples (float32, fast classifier).

@@ -38,7 +38,8 @@ class Lime(Attribution):
     def compute(self, model: nn.Module, x: torch.Tensor, target: int, spec: ModelSpec | None, samples: int,
                 segmentation: str, hide: str, early_stop: str, seed: int) -> tuple[np.ndarray, dict]:
         if spec is not None:
-            pixels, scale, elementwise = spec.preprocess.to_pixels(x[0]), spec.preprocess.scale, spec.preprocess.elementwise
+            pixels = spec.preprocess.to_pixels(x[0])
+            scale, elementwise = spec.preprocess.scale, spec.preprocess.elementwise
         else:  # no spec: stretch the input's range to 0..255 and back
             lo, hi = float(x.min()), float(x.max())
             pixels = ((x[0] - lo) / max(hi - lo, 1e-12) * 255).round().byte().permute(1, 2, 0).numpy()

@@ -39,12 +39,12 @@ def fast_copy(model: nn.Module, input_shape: tuple[int, int, int]) -> nn.Module:
 def activations_in_place(model: nn.Module, input_shape: tuple[int, int, int]) -> int:
     """Make every ReLU, ReLU6 and Hardtanh clamp its input in place, unless that changes the logits.
 
-    In place saves writing a new tensor per activation (about 1.2x on EfficientNet-Lite0), but it
+    In place saves writing a new tensor per activation (about 1.15x on EfficientNet-Lite0), but it
     is wrong where the activation's input is used again, so the logits are compared as in
     ``fold_batchnorm`` and everything is undone if any changed. Returns how many were switched.
     """
     switched = [m for m in model.modules() if isinstance(m, nn.ReLU | nn.Hardtanh) and not m.inplace]
-    x = torch.randn(2, *input_shape, generator=torch.Generator().manual_seed(0))
+    x = _probe(input_shape)
     with torch.inference_mode():
         before = model(x)
         for m in switched:
@@ -64,7 +64,7 @@ def fold_batchnorm(model: nn.Module, input_shape: tuple[int, int, int]) -> int:
     model must then give the same logits (to 1e-4 relative), else every change is undone.
     Returns how many were folded. Saves a memory-bound pass per layer: about 1.4x on EfficientNet.
     """
-    x = torch.randn(2, *input_shape, generator=torch.Generator().manual_seed(0))
+    x = _probe(input_shape)
     seen: dict[int, tuple[str, torch.Tensor]] = {}
     pairs: list[tuple[str, str]] = []
     calls: dict[str, int] = {}
@@ -105,6 +105,11 @@ def fold_batchnorm(model: nn.Module, input_shape: tuple[int, int, int]) -> int:
                 _set_module(model, bn_name, bn)
         return 0
     return len(saved)
+
+
+def _probe(input_shape: tuple[int, int, int]) -> torch.Tensor:
+    """The fixed random batch on which a changed copy must still give the same logits."""
+    return torch.randn(2, *input_shape, generator=torch.Generator().manual_seed(0))
 
 
 def _set_module(model: nn.Module, path: str, module: nn.Module) -> None:

@@ -42,12 +42,13 @@ def cached_segments(model_name: str, image_key: str, algorithm: str, params: Par
 def _bar(label: str, steps: int = 50):
     """A progress bar and its ``progress(done, total)``, redrawn at most ``steps`` times."""
     bar = st.progress(0.0, text=label)
-    shown = [-1]
+    shown = -1
 
     def report(done: int, total: int) -> None:
+        nonlocal shown
         step = min(done * steps // total, steps)
-        if step > shown[0]:
-            shown[0] = step
+        if step > shown:
+            shown = step
             bar.progress(step / steps, text=f"{label} {done} of at most {total}")
 
     return bar, report
