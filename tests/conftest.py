@@ -22,6 +22,14 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+@pytest.fixture
+def private_cache(tmp_path, monkeypatch) -> Path:
+    """Point the unit-patch disk cache ($UDL_VIZ_CACHE) at a folder of this test's own."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("UDL_VIZ_CACHE", str(cache))
+    return cache
+
+
 @pytest.fixture(scope="session")
 def server() -> str:
     """Base URL of one `streamlit run app.py` shared by the browser tests."""

@@ -14,10 +14,7 @@ from udl_viz.models.digits import digit_image
 from udl_viz.samples import load_sample
 from udl_viz.units import cache
 
-
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("UDL_VIZ_CACHE", str(tmp_path / "cache"))
+pytestmark = pytest.mark.usefixtures("private_cache")
 
 
 @pytest.fixture

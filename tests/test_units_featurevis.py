@@ -19,10 +19,7 @@ from udl_viz.units.featurevis import (
 )
 from udl_viz.units.receptive import OUTPUT
 
-
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("UDL_VIZ_CACHE", str(tmp_path / "cache"))
+pytestmark = pytest.mark.usefixtures("private_cache")
 
 
 class ColourNet(nn.Module):

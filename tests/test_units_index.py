@@ -25,10 +25,7 @@ from udl_viz.units.collections import (
 from udl_viz.units.index import UnitIndex, _TopK, build_indexes, merge, unit_maxima
 from udl_viz.units.receptive import OUTPUT
 
-
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("UDL_VIZ_CACHE", str(tmp_path / "cache"))
+pytestmark = pytest.mark.usefixtures("private_cache")
 
 
 def subset(collection: Collection, n: int) -> Collection:
