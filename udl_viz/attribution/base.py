@@ -56,37 +56,7 @@ from torch import nn
 from udl_viz.attribution.counting import PassCounter
 from udl_viz.hooks import private_view
 from udl_viz.models.spec import ModelSpec
-
-
-@dataclass(frozen=True)
-class Setting:
-    """One knob of a method: its default and allowed values (``choices`` or a numeric range)."""
-
-    name: str
-    label: str
-    default: Any
-    choices: tuple = ()
-    labels: tuple[str, ...] = ()  # how to show each choice, if not as itself
-    minimum: float | None = None
-    maximum: float | None = None
-    step: float | None = None
-    help: str = ""
-
-    def check(self, value: Any) -> Any:
-        """``value`` converted to the default's type, or ``ValueError`` with a plain message."""
-        if self.choices:
-            if value not in self.choices:
-                raise ValueError(f"{self.label} must be one of {', '.join(map(str, self.choices))}; got {value!r}.")
-            return value
-        if isinstance(self.default, int | float) and not isinstance(self.default, bool):
-            try:
-                value = type(self.default)(value)
-            except (TypeError, ValueError):
-                raise ValueError(f"{self.label} must be a number; got {value!r}.") from None
-            if (self.minimum is not None and value < self.minimum) or (
-                    self.maximum is not None and value > self.maximum):
-                raise ValueError(f"{self.label} must be between {self.minimum:g} and {self.maximum:g}; got {value}.")
-        return value
+from udl_viz.settings import Setting, resolve
 
 
 @dataclass(frozen=True)
@@ -125,15 +95,7 @@ class Attribution(ABC):
 
     def resolve(self, spec: ModelSpec | None, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         """Defaults for ``spec`` updated with ``overrides``, checked; ``ValueError`` says what is wrong."""
-        known = {s.name: s for s in self.settings(spec)}
-        unknown = set(overrides or {}) - set(known)
-        if unknown:
-            raise ValueError(f"{self.label} has no setting {', '.join(sorted(unknown))}; "
-                             f"it knows {', '.join(known) or 'none'}.")
-        values = {name: s.default for name, s in known.items()}
-        for name, value in (overrides or {}).items():
-            values[name] = known[name].check(value)
-        return values
+        return resolve(self.settings(spec), overrides, owner=self.label)
 
     @abstractmethod
     def compute(self, model: nn.Module, x: torch.Tensor, target: int, spec: ModelSpec | None,

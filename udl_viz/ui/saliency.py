@@ -8,11 +8,12 @@ from typing import Any
 import streamlit as st
 from PIL import Image
 
-from udl_viz.attribution import METHODS, AttributionResult, Setting, get_method
+from udl_viz.attribution import METHODS, AttributionResult, get_method
 from udl_viz.attribution.faithfulness import Faithfulness, deletion_insertion, random_map
 from udl_viz.attribution.sanity import SanityCheck, cascading_randomisation
 from udl_viz.models import ModelSpec
 from udl_viz.ui.loaders import resolve
+from udl_viz.ui.settings import setting_widgets
 from udl_viz.ui.sidebar import CnnContext
 
 #: Pseudo-method name for the random-map baseline of the faithfulness metrics.
@@ -100,25 +101,6 @@ def stored_settings(spec: ModelSpec, method: str) -> dict[str, Any]:
 def settings_widgets(spec: ModelSpec, method: str) -> dict[str, Any]:
     """Draw the method's settings (values kept per model and method); return the chosen ones."""
     current = stored_settings(spec, method)
-    chosen: dict[str, Any] = {}
-    settings = get_method(method).settings(spec)
-    for column, setting in zip(st.columns(max(1, len(settings))), settings, strict=False):
-        with column:
-            chosen[setting.name] = _widget(setting, current[setting.name], f"saliency_{spec.name}_{method}_{setting.name}")
+    chosen = setting_widgets(get_method(method).settings(spec), f"saliency_{spec.name}_{method}", current)
     st.session_state.setdefault(SETTINGS_KEY, {})[(spec.name, method)] = chosen
     return chosen
-
-
-def _widget(setting: Setting, value: Any, key: str) -> Any:
-    if setting.choices:
-        options = list(setting.choices)
-        shown = dict(zip(options, setting.labels or options, strict=True))
-        return st.selectbox(setting.label, options, index=options.index(value), key=key, help=setting.help or None,
-                            format_func=shown.get)
-    if isinstance(setting.default, int) and not isinstance(setting.default, bool):
-        return int(st.slider(setting.label, int(setting.minimum), int(setting.maximum), int(value),
-                             int(setting.step or 1), key=key, help=setting.help or None))
-    if isinstance(setting.default, float):
-        return float(st.slider(setting.label, float(setting.minimum), float(setting.maximum), float(value),
-                               float(setting.step or 0.01), key=key, help=setting.help or None))
-    return st.text_input(setting.label, str(value), key=key, help=setting.help or None)
