@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
+from udl_viz.models import get_spec, load_model
 from udl_viz.rnn.attributions import integrated_gradients, lime_words
 from udl_viz.rnn.predict import positive_probabilities
-from udl_viz.rnn.registry import get_spec, load_sentiment_model
 from udl_viz.text.vocab import Vocabulary
 from udl_viz.text.word2vec import load_vocabulary
 
@@ -17,7 +17,7 @@ TEXT = "the film is a great joy but the ending is dull"
 
 @pytest.fixture(scope="module")
 def lstm():
-    return load_sentiment_model("lstm").requires_grad_(False)  # as the page's cached loader does
+    return load_model("lstm").requires_grad_(False)  # as the page's cached loader does
 
 
 def test_integrated_gradients_are_complete(lstm):

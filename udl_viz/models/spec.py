@@ -1,14 +1,33 @@
-"""What every registry model carries: builder, weights source, preprocessing, classes, layers."""
+"""One spec for every network the product shows, in the spirit of torchvision's weights enums.
+
+A ``ModelSpec`` carries what a page or the CLI needs to use a model without knowing its family:
+name and title, ``kind`` (the architecture: ``cnn``, ``simple_rnn``, ``lstm``, ``gru``, ``mlp``,
+``gan``, ``vae``), ``task`` (one of the constants below), the ``preprocess`` that turns raw input
+into model input (``Preprocess`` for images, ``TextEncoder`` for text, ``SeriesScaler`` for a
+series; ``None`` for a generator, whose input is noise), the names of its classes or outputs,
+named layers, availability and a builder. Kind-specific facts go in ``meta``, as torchvision
+puts them in ``Weights.meta``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import torch
 from PIL import Image
 from torch import nn
+
+IMAGE_CLASSIFICATION = "image classification"
+SENTIMENT = "sentiment classification"
+FORECASTING = "forecasting"
+GENERATION = "image generation"
+
+
+class ModelUnavailable(RuntimeError):
+    """The model's weights cannot be loaded here; the message says why in plain words."""
 
 
 @dataclass(frozen=True)
@@ -70,23 +89,32 @@ def mean_std(mean: Sequence[float], std: Sequence[float]) -> tuple[Callable, Cal
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """One registry entry, in the spirit of torchvision's weights enums."""
+    """One registry entry: how to build the model, feed it and read it.
+
+    ``first_conv`` and ``cam_layer`` name a CNN's first convolution and Grad-CAM's default layer
+    (empty for other kinds); ``metrics`` returns what the training script measured, if anything.
+    """
 
     name: str
     title: str
     description: str
     weights_source: str
     builder: Callable[[], nn.Module]
-    preprocess: Preprocess
+    preprocess: Any
     class_names: Callable[[], list[str]]
     layers: tuple[Layer, ...]
-    first_conv: str
-    cam_layer: str
+    first_conv: str = ""
+    cam_layer: str = ""
     availability: Callable[[], str | None] = field(default=lambda: None)
+    kind: str = "cnn"
+    task: str = IMAGE_CLASSIFICATION
+    metrics: Callable[[], dict] = field(default=lambda: {})
+    meta: Mapping[str, Any] = field(default_factory=dict)
 
     @property
-    def input_size(self) -> int:
-        return self.preprocess.crop
+    def input_size(self) -> int | None:
+        """An image model's input side in pixels (``None`` for other inputs)."""
+        return self.preprocess.crop if isinstance(self.preprocess, Preprocess) else None
 
     @property
     def channels(self) -> int:

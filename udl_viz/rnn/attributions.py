@@ -15,7 +15,7 @@ import torch
 from captum.attr import LayerIntegratedGradients
 from lime.lime_text import LimeTextExplainer
 
-from udl_viz.rnn.model import SentimentRNN
+from udl_viz.models.sentiment import SentimentRNN
 from udl_viz.rnn.predict import positive_probabilities
 from udl_viz.text.sst2 import CLASS_NAMES
 from udl_viz.text.vocab import UNK, Vocabulary

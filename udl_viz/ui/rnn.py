@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
+from udl_viz.models import SENTIMENT, get_spec, load_model
+from udl_viz.models.sentiment import SentimentRNN
+from udl_viz.models.sunspots import Forecasters, load_forecasters
 from udl_viz.rnn.attributions import WordAttributions, integrated_gradients, lime_words
 from udl_viz.rnn.loop import LoopCheck, loop_vs_torch
 from udl_viz.rnn.memory import Trace, unroll
-from udl_viz.rnn.model import SentimentRNN
-from udl_viz.rnn.registry import get_spec, load_sentiment_model
-from udl_viz.rnn.timeseries import Forecasters, load_forecasters
 from udl_viz.text.word2vec import load_vocabulary
 
 
 @st.cache_resource(show_spinner="Loading the sentiment model…", max_entries=6)
 def get_sentiment_model(name: str) -> SentimentRNN:
     """The shared eval-mode model (raises ``ModelUnavailable`` with a plain reason)."""
-    model = load_sentiment_model(name)
+    model = load_model(name, task=SENTIMENT)
     model.requires_grad_(False)  # attributions need gradients of the inputs only
     return model
 
@@ -46,10 +46,10 @@ def cached_loop_check(name: str, ids: tuple[int, ...]) -> LoopCheck:
 @st.cache_data(show_spinner=False)
 def model_metrics(name: str) -> dict:
     """What the training script measured for model ``name``."""
-    return get_spec(name).metrics
+    return get_spec(name, task=SENTIMENT).metrics()
 
 
 @st.cache_resource(show_spinner="Loading the forecasters…")
 def get_forecasters() -> Forecasters:
-    """The sunspot GRU and its feed-forward baseline (``FileNotFoundError`` if not trained)."""
+    """The sunspot GRU and its feed-forward baseline (``ModelUnavailable`` if not trained)."""
     return load_forecasters()

@@ -219,7 +219,7 @@ def digits_collection() -> Collection:
     """scikit-learn's 1,797 handwritten digits (8×8), each seen whole, for ``digits_cnn``."""
     from sklearn.datasets import load_digits
 
-    from udl_viz.models.digits import digit_image
+    from udl_viz.datasets.digits import digit_image
 
     data = load_digits()
     images = {f"digit {i} (a {t})": digit_image(pixels, scale=1)
