@@ -20,10 +20,9 @@ from udl_viz.text.encode import MAX_TOKENS
 from udl_viz.text.word2vec import load_vocabulary
 from udl_viz.ui.layout import page_setup, show_figure
 from udl_viz.ui.rnn import (
-    cached_integrated_gradients,
-    cached_lime,
     cached_loop_check,
     cached_trace,
+    cached_word_attribution,
     get_sentiment_model,
     model_metrics,
 )
@@ -119,16 +118,16 @@ with tabs[2]:
     samples = st.select_slider("LIME samples", [200, 500, 1000, 2000], 500, key="rnn_lime_samples",
                                help="How many perturbed texts LIME scores; more is steadier and slower.")
     bar = st.progress(0.0, text="Integrated Gradients…")
-    ig = cached_integrated_gradients(name, ids)
+    ig = cached_word_attribution(name, ids, "text_ig")
     bar.progress(0.5, text=f"LIME: scoring {samples} texts with words masked…")
-    lime = cached_lime(name, tuple(tokens), samples)
+    lime = cached_word_attribution(name, ids, "text_lime", (("samples", samples),))
     bar.empty()
-    show_figure(attribution_figure(tokens, {"Integrated Gradients (captum)": ig.scores, "LIME": lime.scores},
+    show_figure(attribution_figure(tokens, {"Integrated Gradients (captum)": ig.map, "LIME": lime.map},
                                    f"{spec.title}: which words pushed towards positive?", unknown), key="attributions")
     st.caption("Both methods ask what happens when a word is replaced by the 'unknown word' token: Integrated "
                "Gradients follows the gradient along the way there, LIME masks words at random and fits a linear "
                "model. Orange bars push towards positive, blue towards negative. "
-               f"The Integrated Gradients scores add up to the change in P(positive) up to {ig.convergence_delta:.3f}.")
+               f"The Integrated Gradients scores add up to the change in P(positive) up to {ig.extras['convergence_delta']:.3f}.")
 
 with tabs[3]:
     suffix = "_frozen" if spec.meta["frozen"] else ""
