@@ -19,6 +19,7 @@ from udl_viz.rnn.memory import GATES
 from udl_viz.text.encode import MAX_TOKENS
 from udl_viz.text.word2vec import load_vocabulary
 from udl_viz.ui.layout import page_setup, show_figure
+from udl_viz.ui.loaders import freeze
 from udl_viz.ui.rnn import (
     cached_loop_check,
     cached_trace,
@@ -120,7 +121,7 @@ with tabs[2]:
     bar = st.progress(0.0, text="Integrated Gradients…")
     ig = cached_word_attribution(name, ids, "text_ig")
     bar.progress(0.5, text=f"LIME: scoring {samples} texts with words masked…")
-    lime = cached_word_attribution(name, ids, "text_lime", (("samples", samples),))
+    lime = cached_word_attribution(name, ids, "text_lime", freeze({"samples": samples}))
     bar.empty()
     show_figure(attribution_figure(tokens, {"Integrated Gradients (captum)": ig.map, "LIME": lime.map},
                                    f"{spec.title}: which words pushed towards positive?", unknown), key="attributions")

@@ -62,17 +62,29 @@ class Preprocess:
         x0, y0 = (w - s) / 2, (h - s) / 2
         return (x0, y0, x0 + s, y0 + s)
 
-    def view(self, image: Image.Image) -> Image.Image:
-        """The crop exactly as the model sees it, as a ``crop x crop`` PIL image."""
-        image = image.convert("L" if self.grayscale else "RGB")
-        return image.resize((self.crop, self.crop), self.resample, box=self.crop_box(image.size))
+    def view(self, image: Image.Image, box: tuple[float, float, float, float] | None = None) -> Image.Image:
+        """The crop exactly as the model sees it, as a ``crop x crop`` PIL image.
 
-    def __call__(self, image: Image.Image) -> torch.Tensor:
-        """PIL image -> model input tensor (C, crop, crop)."""
-        pixels = np.asarray(self.view(image), dtype=np.float32)
+        ``box`` (original-image pixels) replaces the centre square, e.g. for the patch index's crops.
+        """
+        image = image if image.mode == ("L" if self.grayscale else "RGB") else image.convert(
+            "L" if self.grayscale else "RGB")
+        return image.resize((self.crop, self.crop), self.resample, box=box or self.crop_box(image.size))
+
+    def pixels(self, image: Image.Image) -> np.ndarray:
+        """The pixels the model sees, as (crop, crop, 3) uint8 RGB (grayscale repeated): what pages show."""
+        return np.array(self.view(image).convert("RGB"))
+
+    def to_input(self, view: Image.Image) -> torch.Tensor:
+        """A ``view`` (PIL, crop x crop) -> model input tensor (C, crop, crop)."""
+        pixels = np.asarray(view, dtype=np.float32)
         if pixels.ndim == 2:
             pixels = pixels[..., None]
         return self.scale(torch.from_numpy(pixels).permute(2, 0, 1).contiguous())
+
+    def __call__(self, image: Image.Image) -> torch.Tensor:
+        """PIL image -> model input tensor (C, crop, crop)."""
+        return self.to_input(self.view(image))
 
     def to_pixels(self, x: torch.Tensor) -> np.ndarray:
         """Model input tensor (C, H, W) -> uint8 image array (H, W, C)."""
