@@ -54,11 +54,15 @@ LAYOUT_PROBLEMS = r"""
     }
   });
   const cut = '[data-testid="stMetricLabel"] *, [data-testid="stMetricValue"] *, [data-testid="stSidebarNavLink"] *,'
-            + ' [data-baseweb="select"] *, [data-testid="stMetricLabel"], [data-testid="stMetricValue"]';
+            + ' [data-testid="stSelectbox"] *, [data-testid="stMetricLabel"], [data-testid="stMetricValue"]';
   document.querySelectorAll(cut).forEach(e => {
     if (getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1 && visible(box(e))) {
       problems.push(`text cut with an ellipsis: '${label(e)}'`);
     }
+  });
+  // A select box shows its value in an <input>, which cannot wrap: the value must fit.
+  document.querySelectorAll('[data-testid="stSelectbox"] input').forEach(e => {
+    if (e.scrollWidth > e.clientWidth + 1 && visible(box(e))) problems.push(`select value cut: '${e.value.slice(0, 60)}'`);
   });
   return [...new Set(problems)];
 }

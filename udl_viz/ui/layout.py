@@ -77,7 +77,8 @@ def _plotly_text(text: str) -> str:
 def show_figure(fig: go.Figure, key: str | None = None, **kwargs) -> None:
     """Render a plotly figure with the udl_viz template (projector-sized when that is on).
 
-    The title is drawn above the figure as page text, legends sit in one row above the plot
+    The title is drawn above the figure as page text (it wraps where plotly's would run past a
+    narrow figure; plotly's own copy is hidden by ``style.PAGE_CSS`` and kept in exports), legends sit in one row above the plot
     (never on a slider, menu or axis title), and in projector mode no text is under
     ``style.PROJECTOR_MIN_FONT`` px.
     """
@@ -85,8 +86,7 @@ def show_figure(fig: go.Figure, key: str | None = None, **kwargs) -> None:
     fig.update_layout(template=style.PROJECTOR_TEMPLATE if projector else style.TEMPLATE)
     title = fig.layout.title.text
     if title:
-        figure_title(title)
-        fig.update_layout(title_text=None)
+        figure_title(title)  # the figure keeps its title for exports; the page hides plotly's copy
         if fig.layout.margin.t is None or fig.layout.margin.t > 50:
             fig.update_layout(margin_t=50 if projector else 40)
     if fig.layout.showlegend is not False:
