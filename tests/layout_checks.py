@@ -16,6 +16,7 @@ LAYOUT_PROBLEMS = r"""
   const problems = [];
   const box = e => e.getBoundingClientRect();
   const visible = r => r.width > 0.5 && r.height > 0.5;
+  const hidden = e => e.closest('[data-testid="stSidebar"][aria-expanded="false"]') !== null;  // collapsed
   const overlap = (a, b) => Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left))
                           * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
   const label = e => (e.textContent || '').trim().slice(0, 60);
@@ -56,13 +57,13 @@ LAYOUT_PROBLEMS = r"""
   const cut = '[data-testid="stMetricLabel"] *, [data-testid="stMetricValue"] *, [data-testid="stSidebarNavLink"] *,'
             + ' [data-testid="stSelectbox"] *, [data-testid="stMetricLabel"], [data-testid="stMetricValue"]';
   document.querySelectorAll(cut).forEach(e => {
-    if (getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1 && visible(box(e))) {
+    if (getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1 && visible(box(e)) && !hidden(e)) {
       problems.push(`text cut with an ellipsis: '${label(e)}'`);
     }
   });
   // A select box shows its value in an <input>, which cannot wrap: the value must fit.
   document.querySelectorAll('[data-testid="stSelectbox"] input').forEach(e => {
-    if (e.scrollWidth > e.clientWidth + 1 && visible(box(e))) problems.push(`select value cut: '${e.value.slice(0, 60)}'`);
+    if (e.scrollWidth > e.clientWidth + 1 && visible(box(e)) && !hidden(e)) problems.push(`select value cut: '${e.value.slice(0, 60)}'`);
   });
   return [...new Set(problems)];
 }
