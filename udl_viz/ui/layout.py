@@ -91,7 +91,7 @@ def show_figure(fig: go.Figure, key: str | None = None, **kwargs) -> None:
             fig.update_layout(margin_t=50 if projector else 40)
     if fig.layout.showlegend is not False:
         fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
-                                  "yref": "paper", "xref": "paper"})
+                                  "yref": "paper", "xref": "paper", "traceorder": "normal"})
     if projector:
         _readable(fig, style.PROJECTOR_MIN_FONT)
     st.plotly_chart(fig, key=key, theme=None, width="stretch", **kwargs)
