@@ -4,7 +4,9 @@ import streamlit as st
 
 from udl_viz.attribution import METHODS
 from udl_viz.figures.saliency import (
+    MAGNITUDE_LEGEND,
     RANDOM_LABEL,
+    SIGNED_LEGEND,
     auc_scatter_figure,
     faithfulness_figure,
     map_grid_figure,
@@ -17,9 +19,8 @@ from udl_viz.ui.saliency import (
     RANDOM,
     cached_faithfulness,
     cached_sanity,
-    cost_label,
     explain,
-    explain_all,
+    map_tiles,
     settings_widgets,
     stored_settings,
 )
@@ -86,10 +87,9 @@ elif section == "All methods side by side":
     if not chosen:
         st.warning("Pick at least one method to compare.")
         st.stop()
-    results = explain_all(ctx, chosen, target)
-    tiles = [(f"{METHODS[m].label}<br>{cost_label(r)}", r.map) for m, r in results.items()]
-    show_figure(map_grid_figure(pixels, tiles, f"{len(tiles)} explanations of '{target_name}'", opacity=opacity,
-                                absolute=not signed), key="saliency_grid")
+    st.subheader(f"{len(chosen)} explanations of '{target_name}'")
+    st.caption((MAGNITUDE_LEGEND if not signed else SIGNED_LEGEND).replace("<br>", "; ") + ". Quick methods come first.")
+    results = map_tiles(ctx, chosen, target, pixels, opacity=opacity, absolute=not signed)
     st.caption("**What am I looking at?** The same photo explained by each method"
                + (" (magnitude only: switch on **Signed view** for for/against). " if not signed else ". ")
                + "Each tile is scaled to its own strongest values (the top 0.5 % are clipped). Under each name: forward and backward passes "

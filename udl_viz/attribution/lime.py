@@ -35,6 +35,9 @@ class Lime(Attribution):
                 Setting("early_stop", "Stop once converged", "on", choices=("on", "off")),
                 Setting("seed", "Random seed", 0, minimum=0, maximum=10_000, step=1)]
 
+    def expected_passes(self, spec: ModelSpec | None, settings: dict) -> int:
+        return settings["samples"]
+
     def compute(self, model: nn.Module, x: torch.Tensor, target: int, spec: ModelSpec | None, samples: int,
                 segmentation: str, hide: str, early_stop: str, seed: int) -> tuple[np.ndarray, dict]:
         if spec is not None:

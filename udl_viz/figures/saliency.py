@@ -51,21 +51,37 @@ def map_grid_figure(pixels: np.ndarray, tiles: list[tuple[str, np.ndarray]], tit
     fig = make_subplots(rows=rows, cols=columns, subplot_titles=[t for t, _ in tiles],
                         horizontal_spacing=0.02, vertical_spacing=0.12 / rows)
     for i, (name, heat) in enumerate(tiles):
-        row, col = i // columns + 1, i % columns + 1
-        fig.add_trace(go.Image(z=pixels, hoverinfo="skip"), row=row, col=col)
-        fig.add_trace(go.Heatmap(z=_normalised(display_map(heat, absolute)), coloraxis="coloraxis", opacity=opacity,
-                                 hovertemplate=f"{name.split('<br>')[0]}<br>x=%{{x}} y=%{{y}}<br>"
-                                               "relative value=%{z:.2f}<extra></extra>"),
-                      row=row, col=col)
+        for trace in _tile_traces(pixels, heat, name, opacity, absolute):
+            fig.add_trace(trace, row=i // columns + 1, col=i % columns + 1)
+    fig.update_annotations(font_size=12)
+    fig.update_layout(title=title, height=90 + rows * (900 // columns + 60), margin={"l": 10, "r": 10, "t": 90, "b": 10})
+    return _tile_axes(fig, absolute)
+
+
+def map_tile_figure(pixels: np.ndarray, heat: np.ndarray, title: str, *, opacity: float = 0.6,
+                    absolute: bool = False) -> go.Figure:
+    """One tile of ``map_grid_figure`` as its own figure (no colour bar), to show tiles as they come."""
+    fig = go.Figure(_tile_traces(pixels, heat, title, opacity, absolute))
+    fig.update_layout(title=title, height=360, margin={"l": 0, "r": 0, "t": 40, "b": 0})
+    _tile_axes(fig, absolute)
+    return fig.update_layout(coloraxis_showscale=False)
+
+
+def _tile_traces(pixels: np.ndarray, heat: np.ndarray, name: str, opacity: float,
+                 absolute: bool) -> tuple[go.Image, go.Heatmap]:
+    return (go.Image(z=pixels, hoverinfo="skip"),
+            go.Heatmap(z=_normalised(display_map(heat, absolute)), coloraxis="coloraxis", opacity=opacity,
+                       hovertemplate=f"{name.split('<br>')[0]}<br>x=%{{x}} y=%{{y}}<br>relative value=%{{z:.2f}}<extra></extra>"))
+
+
+def _tile_axes(fig: go.Figure, absolute: bool) -> go.Figure:
+    """Photo axes hidden and the shared colour axis: magnitude 0..1 or signed -1..1."""
     fig.update_xaxes(visible=False, showgrid=False)
     fig.update_yaxes(visible=False, showgrid=False, autorange="reversed", scaleanchor="x")
-    fig.update_annotations(font_size=12)
     axis = ({"colorscale": style.HEAT_OVERLAY, "cmin": 0, "cmax": 1} if absolute
             else {"colorscale": style.DIVERGING_OVERLAY, "cmin": -1, "cmax": 1})
-    fig.update_layout(title=title, height=90 + rows * (900 // columns + 60), margin={"l": 10, "r": 10, "t": 90, "b": 10},
-                      coloraxis={**axis, "colorbar": {"title": {"text": MAGNITUDE_LEGEND if absolute
-                                                                else SIGNED_LEGEND}}})
-    return fig
+    return fig.update_layout(coloraxis={**axis, "colorbar": {"title": {"text": MAGNITUDE_LEGEND if absolute
+                                                                       else SIGNED_LEGEND}}})
 
 
 def faithfulness_figure(curves: dict[str, Curve], kind: str) -> go.Figure:

@@ -17,6 +17,8 @@ HIDE_COLOURS = ("mean", "gray", "black", "blur")
 MIN_SAMPLES, MAX_SAMPLES = 20, 20_000
 Progress = Callable[[int, int], None]
 ClassifierFn = Callable[[np.ndarray], np.ndarray]
+#: Called with the fit so far: weights, intercept, R² and the samples used.
+Fit = Callable[[np.ndarray, float, float, int], None]
 
 
 def model_pixels(spec: ModelSpec, image: Image.Image) -> np.ndarray:
@@ -134,11 +136,12 @@ class FastLimeImageExplainer(LimeImageExplainer):
     """
 
     def __init__(self, target: int, *, stop: StopRule | None = None, progress: Progress | None = None,
-                 antithetic: bool = True, **kwargs) -> None:
+                 antithetic: bool = True, on_fit: Fit | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.target = target
         self.stop = stop
         self.progress = progress
+        self.on_fit = on_fit
         self.antithetic = antithetic
         self.trace: list[dict] = []
         self.samples = 0
@@ -162,6 +165,8 @@ class FastLimeImageExplainer(LimeImageExplainer):
         data = self.design(num_samples, n_features)
         labels: list[np.ndarray] = []
         done, last_check, previous = 0, 0, None
+        # Without a stop rule, fits for ``on_fit`` still come on the default rule's schedule.
+        schedule = self.stop or StopRule()
         while done < num_samples:
             # The first batch also takes row 0, so that later batches end on whole antithetic pairs.
             rows = data[done:done + batch_size + (done == 0)]
@@ -169,20 +174,29 @@ class FastLimeImageExplainer(LimeImageExplainer):
             if not 0 <= self.target < probs.shape[1]:
                 raise LimeInputError(f"Class {self.target} does not exist: the model has {probs.shape[1]} classes.")
             labels.append(probs)
+            self.first_probs = labels[0][0]
             done += len(rows)
             if self.progress is not None:
                 self.progress(done, num_samples)
-            if self.stop is not None and done < num_samples and done >= self.stop.min_samples \
-                    and done - last_check >= self.stop.check_every:
-                last_check = done
-                fidelity, top = self._check(data[:done], np.concatenate(labels), segments)
+            if (self.stop is None and self.on_fit is None) or done >= num_samples \
+                    or done < schedule.min_samples or done - last_check < schedule.check_every:
+                continue
+            last_check = done
+            so_far = np.concatenate(labels)
+            self.output_range = float(np.ptp(so_far[:, self.target]))
+            weights, intercept, score = self._fit(data[:done], so_far)
+            if self.stop is not None:
+                fidelity = self._estimate(data[:done], so_far, segments)
+                top = frozenset(np.argsort(-weights, kind="stable")[: self.stop.top_k].tolist())
                 stable = previous is not None and top == previous[1]
                 self.trace.append({"samples": done, "estimated_fidelity": fidelity, "top_stable": stable})
                 if stable and min(fidelity, previous[0]) >= self.stop.target:
-                    break
+                    break  # the final fit, on these same samples, is reported by ``explain``
                 previous = fidelity, top
+            if self.on_fit is not None:
+                self.on_fit(weights, intercept, score, done)
         probs = np.concatenate(labels)
-        self.samples, self.first_probs = done, probs[0]
+        self.samples = done
         self.output_range = float(np.ptp(probs[:, self.target]))
         return data[:done], probs
 
@@ -194,36 +208,38 @@ class FastLimeImageExplainer(LimeImageExplainer):
         np.copyto(images, image, where=rows.astype(bool)[:, segments][..., None])
         return images
 
-    def _check(self, data: np.ndarray, labels: np.ndarray, segments: np.ndarray) -> tuple[float, frozenset]:
+    def _estimate(self, data: np.ndarray, labels: np.ndarray, segments: np.ndarray) -> float:
+        """The stop rule's estimate of the map's correlation with the converged one (split halves)."""
         sizes = np.bincount(segments.ravel(), minlength=data.shape[1]).astype(float)
         pair = (np.arange(len(data)) - 1) // 2  # row 0 is in both halves
         halves = [np.flatnonzero((pair % 2 == h) | (pair < 0)) for h in (0, 1)]
-        wa, wb = (self._weights(data[i], labels[i]) for i in halves)
+        wa, wb = (self._fit(data[i], labels[i])[0] for i in halves)
         r = max(pixel_spearman(wa, wb, sizes), 0.0)
-        full = self._weights(data, labels)
-        top = frozenset(np.argsort(-full, kind="stable")[: self.stop.top_k].tolist())
-        return float(np.sqrt(2 * r / (1 + r))), top
+        return float(np.sqrt(2 * r / (1 + r)))
 
-    def _weights(self, data: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    def _fit(self, data: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, float, float]:
+        """LIME's ridge fit on these samples: a weight per superpixel, the intercept and R²."""
         # The cosine distance to the all-on row, as explain_instance computes it.
         distances = 1 - np.sqrt(data.sum(axis=1) / data.shape[1])
-        _, exp, _, _ = self.base.explain_instance_with_data(data, labels, distances, self.target,
-                                                            num_features=data.shape[1])
+        intercept, exp, score, _ = self.base.explain_instance_with_data(data, labels, distances, self.target,
+                                                                        num_features=data.shape[1])
         weights = np.zeros(data.shape[1])
         for feature, weight in exp:
             weights[feature] = weight
-        return weights
+        return weights, float(intercept), float(score)
 
 
 def explain(classifier_fn: ClassifierFn, pixels: np.ndarray, segments: np.ndarray, target: int, *,
             num_samples: int = 1000, hide: str = "mean", seed: int = 0, batch_size: int = 8,
             stop: StopRule | None = StopRule(), antithetic: bool = True,
-            progress: Progress | None = None) -> LimeResult:
+            progress: Progress | None = None, partial: Callable[[LimeResult], None] | None = None) -> LimeResult:
     """Explain ``classifier_fn``'s probability of class ``target`` for ``pixels`` (H, W, 3) by superpixel.
 
     ``segments`` comes from ``segment``. At most ``num_samples`` perturbations are evaluated
     (fewer when ``stop`` finds the ranking converged); ``progress(done, total)`` is called after
-    every batch. The same ``seed`` gives the same result. Small batches are faster per image on
+    every batch. ``partial(result)``, if given, gets the explanation fitted to the samples so far
+    at every check of the stop rule (on the default rule's schedule when ``stop`` is None), and
+    last the final result. The same ``seed`` gives the same result. Small batches are faster per image on
     CPU: a batch of 8 keeps each layer's activations in cache (1.7x the throughput of 32 here).
     """
     if not MIN_SAMPLES <= num_samples <= MAX_SAMPLES:
@@ -236,8 +252,14 @@ def explain(classifier_fn: ClassifierFn, pixels: np.ndarray, segments: np.ndarra
         raise LimeInputError("The image has only one superpixel; LIME needs at least two regions to compare.")
     if target < 0:
         raise LimeInputError(f"Class {target} does not exist.")
+    def result(weights: np.ndarray, intercept: float, score: float, samples: int) -> LimeResult:
+        return LimeResult(segments=segments, weights=weights, intercept=intercept, score=score, target=target,
+                          target_prob=float(explainer.first_probs[target]), output_range=explainer.output_range,
+                          samples=samples, max_samples=num_samples, seed=seed, trace=list(explainer.trace))
+
+    on_fit = None if partial is None else lambda *fit: partial(result(*fit))
     explainer = FastLimeImageExplainer(target, stop=stop, progress=progress, antithetic=antithetic,
-                                       random_state=seed)
+                                       on_fit=on_fit, random_state=seed)
     exp = explainer.explain_instance(
         pixels, classifier_fn, labels=(target,), top_labels=None, hide_color=hide_colour(pixels, segments, hide),
         num_samples=num_samples, batch_size=batch_size, segmentation_fn=lambda _image: segments,
@@ -245,7 +267,7 @@ def explain(classifier_fn: ClassifierFn, pixels: np.ndarray, segments: np.ndarra
     weights = np.zeros(int(segments.max()) + 1)
     for feature, weight in exp.local_exp[target]:
         weights[feature] = weight
-    return LimeResult(segments=segments, weights=weights, intercept=float(exp.intercept[target]),
-                      score=float(exp.score), target=target, target_prob=float(explainer.first_probs[target]),
-                      output_range=explainer.output_range,
-                      samples=explainer.samples, max_samples=num_samples, seed=seed, trace=explainer.trace)
+    final = result(weights, float(exp.intercept[target]), float(exp.score), explainer.samples)
+    if partial is not None:
+        partial(final)
+    return final
