@@ -20,7 +20,7 @@ from udl_viz.lime_image import (
     model_pixels,
 )
 from udl_viz.ui.layout import page_setup, show_figure
-from udl_viz.ui.lime import cached_lime, cached_segments, cached_stability, lime_story
+from udl_viz.ui.lime import cached_lime, cached_segments, cached_stability, lime_story, live_weights
 from udl_viz.ui.loaders import freeze
 from udl_viz.ui.sidebar import cnn_sidebar
 from udl_viz.ui.widgets import prediction_panel, target_picker
@@ -76,8 +76,8 @@ with c2:
                            help=f"Every {StopRule.check_every} samples (from {StopRule.min_samples} on), LIME is fitted "
                                 "to two halves of the samples. How well the halves agree estimates how closely the "
                                 "full map matches the one unlimited samples would give. Sampling stops when two "
-                                f"checks in a row estimate ≥ {StopRule.target} and agree on the top "
-                                f"{StopRule.top_k} superpixels.")
+                                "checks in a row estimate it as close as lime's own sampling would get with all the "
+                                f"samples, and agree on the top {StopRule.top_k} superpixels.")
     hide = st.radio("Hide colour (what a switched-off superpixel becomes)", HIDE_COLOURS, horizontal=True,
                     key="lime_hide", bind="query-params", help="mean: its own average colour (lime's default); gray, black; "
                                           "blur: a blurred copy of the photo.")
@@ -88,13 +88,15 @@ with c3:
 
 params_key = freeze(params)
 try:
-    segments = cached_segments(spec.name, ctx.image_key, algorithm, params_key, ctx.image)
+    pixels, segments = model_pixels(spec, ctx.image), cached_segments(spec.name, ctx.image_key, algorithm,
+                                                                      params_key, ctx.image)
+    live = st.empty()  # the weight map sharpens here while samples arrive
     result = cached_lime(spec.name, ctx.image_key, target, algorithm, params_key, num_samples, hide, seed,
-                         early_stop, ctx.image, segments)
+                         early_stop, ctx.image, segments, live_weights(live, pixels, class_name))
+    live.empty()
 except LimeInputError as exc:
     st.error(f"LIME cannot explain this image with these settings: {exc}")
     st.stop()
-pixels = model_pixels(spec, ctx.image)
 
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Samples used", f"{result.samples} of {result.max_samples}",
@@ -126,11 +128,11 @@ show_figure(weights_bar_figure(result.weights, f"Superpixel weights for '{class_
 st.caption("The ten superpixels most for and most against the class.")
 
 if result.trace:
-    show_figure(convergence_figure(result.trace, StopRule.target, "Has the explanation converged?"),
+    show_figure(convergence_figure(result.trace, "Has the explanation converged?"),
                 key="lime_convergence")
     st.caption("How well two independent halves of the samples agree, turned into an estimate of how closely "
-               "this map matches the one unlimited samples would give. Filled dots: the top "
-               f"{StopRule.top_k} superpixels did not change since the last check.")
+               "this map matches the one unlimited samples would give; dashed: how close lime's own sampling gets "
+               f"with all the samples. Filled dots: the top {StopRule.top_k} superpixels did not change since the last check.")
 
 st.subheader("Is it stable? Run several seeds")
 st.markdown("LIME's answer depends on its random perturbations, a long-standing complaint about the method. "

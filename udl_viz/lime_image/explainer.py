@@ -67,19 +67,22 @@ def _pixel_ranks(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class StopRule:
-    """When to stop sampling: once the superpixel ranking has converged.
+    """When to stop sampling: once the map is as faithful as lime's own sampling would make it.
 
     Every ``check_every`` samples from ``min_samples`` on, LIME's ridge model is fitted to two
     halves of the samples (alternate antithetic pairs) and their per-pixel weight maps are
     correlated (Spearman, r). Spearman-Brown turns r into the reliability of the full set,
     2r / (1 + r); its square root estimates how well the current map correlates with the map
-    unlimited samples would give. Sampling stops when two checks in a row estimate at least
-    ``target`` and agree on the ``top_k`` highest-weighted superpixels. With the default target
-    the result is as faithful to a 5000-sample reference as lime's 1000 independent samples,
-    measured on real photos (benchmarks/bench_lime.py); easy images stop sooner.
+    unlimited samples would give. The first sample of every pair is an independent draw, as all of
+    lime's are: the same split of those, projected by Spearman-Brown to the budget, estimates
+    how faithful lime's ``num_samples`` independent samples would be. Sampling stops when two
+    checks in a row estimate the current map at least that faithful (less ``margin``), at least
+    ``floor``, and agree on the ``top_k`` highest-weighted superpixels. A fixed target instead
+    stopped easy photos short of lime's fidelity and hard ones late (benchmarks/bench_lime.py).
     """
 
-    target: float = 0.96
+    margin: float = 0.0
+    floor: float = 0.9
     min_samples: int = 256
     check_every: int = 64
     top_k: int = 5
@@ -186,13 +189,15 @@ class FastLimeImageExplainer(LimeImageExplainer):
             self.output_range = float(np.ptp(so_far[:, self.target]))
             weights, intercept, score = self._fit(data[:done], so_far)
             if self.stop is not None:
-                fidelity = self._estimate(data[:done], so_far, segments)
+                fidelity, lime_fidelity = self._estimate(data[:done], so_far, segments, num_samples)
+                stop_at = max(self.stop.floor, lime_fidelity - self.stop.margin)
                 top = frozenset(np.argsort(-weights, kind="stable")[: self.stop.top_k].tolist())
                 stable = previous is not None and top == previous[1]
-                self.trace.append({"samples": done, "estimated_fidelity": fidelity, "top_stable": stable})
-                if stable and min(fidelity, previous[0]) >= self.stop.target:
+                self.trace.append({"samples": done, "estimated_fidelity": fidelity, "stop_at": stop_at,
+                                   "top_stable": stable})
+                if stable and fidelity >= stop_at and previous[0]:
                     break  # the final fit, on these same samples, is reported by ``explain``
-                previous = fidelity, top
+                previous = fidelity >= stop_at, top
             if self.on_fit is not None:
                 self.on_fit(weights, intercept, score, done)
         probs = np.concatenate(labels)
@@ -208,14 +213,22 @@ class FastLimeImageExplainer(LimeImageExplainer):
         np.copyto(images, image, where=rows.astype(bool)[:, segments][..., None])
         return images
 
-    def _estimate(self, data: np.ndarray, labels: np.ndarray, segments: np.ndarray) -> float:
-        """The stop rule's estimate of the map's correlation with the converged one (split halves)."""
+    def _estimate(self, data: np.ndarray, labels: np.ndarray, segments: np.ndarray,
+                  budget: int) -> tuple[float, float]:
+        """Estimated correlations with the converged map: this map's, and that of ``budget`` independent samples."""
         sizes = np.bincount(segments.ravel(), minlength=data.shape[1]).astype(float)
-        pair = (np.arange(len(data)) - 1) // 2  # row 0 is in both halves
-        halves = [np.flatnonzero((pair % 2 == h) | (pair < 0)) for h in (0, 1)]
+        rows = np.arange(len(data))
+        pair = (rows - 1) // 2  # row 0, the unperturbed image, is in every half
+        alternate = [(pair % 2 == h) | (pair < 0) for h in (0, 1)]
+        first = (rows % 2 == 1) | (pair < 0)
+        r_all, r_first = (self._split_half(data, labels, [np.flatnonzero(h & keep) for h in alternate], sizes)
+                          for keep in (True, first))
+        k = budget / (first.sum() / 2)  # the independent halves hold about n/4 samples each
+        return float(np.sqrt(2 * r_all / (1 + r_all))), float(np.sqrt(k * r_first / (1 + (k - 1) * r_first)))
+
+    def _split_half(self, data: np.ndarray, labels: np.ndarray, halves: list[np.ndarray], sizes: np.ndarray) -> float:
         wa, wb = (self._fit(data[i], labels[i])[0] for i in halves)
-        r = max(pixel_spearman(wa, wb, sizes), 0.0)
-        return float(np.sqrt(2 * r / (1 + r)))
+        return max(pixel_spearman(wa, wb, sizes), 0.0)
 
     def _fit(self, data: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, float, float]:
         """LIME's ridge fit on these samples: a weight per superpixel, the intercept and R²."""

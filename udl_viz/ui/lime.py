@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import streamlit as st
 from PIL import Image
 from torch import nn
 
+from udl_viz.figures.lime import weight_map_figure
 from udl_viz.lime_image import (
     BatchClassifier,
     LimeResult,
@@ -19,6 +22,7 @@ from udl_viz.lime_image import (
     run_seeds,
     segment,
 )
+from udl_viz.ui.layout import show_figure
 from udl_viz.ui.loaders import resolve
 from udl_viz.ui.sidebar import CnnContext
 
@@ -58,19 +62,29 @@ def _bar(label: str, steps: int = 50):
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_lime(model_name: str, image_key: str, target: int, algorithm: str, params: Params,
                 num_samples: int, hide: str, seed: int, early_stop: bool, _image: Image.Image,
-                _segments: np.ndarray) -> LimeResult:
+                _segments: np.ndarray, _partial: Callable[[LimeResult], None] | None = None) -> LimeResult:
     """One LIME explanation, with a progress bar while perturbations are evaluated.
 
     The bar is created inside the cached function so a cache hit replays it; every update is
-    a point where streamlit can stop this run when the settings change.
+    a point where streamlit can stop this run when the settings change. ``_partial`` gets the
+    explanation so far at every convergence check (see ``live_weights``).
     """
     spec, _ = resolve(model_name)
     bar, report = _bar("Evaluating perturbed images:")
     result = explain(BatchClassifier.for_spec(fast_model(model_name), spec), model_pixels(spec, _image), _segments, target,
                      num_samples=num_samples, hide=hide, seed=seed,
-                     stop=StopRule() if early_stop else None, progress=report)
+                     stop=StopRule() if early_stop else None, progress=report, partial=_partial)
     bar.empty()
     return result
+
+
+def live_weights(slot, pixels: np.ndarray, class_name: str) -> Callable[[LimeResult], None]:
+    """A ``partial`` callback that redraws the weight map in ``slot`` (an ``st.empty``) as samples arrive."""
+    def draw(result: LimeResult) -> None:
+        with slot.container():
+            show_figure(weight_map_figure(pixels, result.segments, result.weights,
+                                          f"LIME weights for '{class_name}' so far: {result.samples} samples"))
+    return draw
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
