@@ -20,7 +20,7 @@ from udl_viz.lime_image import (
     model_pixels,
 )
 from udl_viz.ui.layout import page_setup, show_figure
-from udl_viz.ui.lime import cached_lime, cached_segments, cached_stability, lime_story, live_weights
+from udl_viz.ui.lime import cached_lime, cached_segments, cached_stability, lime_story
 from udl_viz.ui.loaders import freeze
 from udl_viz.ui.sidebar import cnn_sidebar
 from udl_viz.ui.widgets import prediction_panel, target_picker
@@ -88,15 +88,13 @@ with c3:
 
 params_key = freeze(params)
 try:
-    pixels, segments = model_pixels(spec, ctx.image), cached_segments(spec.name, ctx.image_key, algorithm,
-                                                                      params_key, ctx.image)
-    live = st.empty()  # the weight map sharpens here while samples arrive
+    segments = cached_segments(spec.name, ctx.image_key, algorithm, params_key, ctx.image)
     result = cached_lime(spec.name, ctx.image_key, target, algorithm, params_key, num_samples, hide, seed,
-                         early_stop, ctx.image, segments, live_weights(live, pixels, class_name))
-    live.empty()
+                         early_stop, ctx.image, segments)
 except LimeInputError as exc:
     st.error(f"LIME cannot explain this image with these settings: {exc}")
     st.stop()
+pixels = model_pixels(spec, ctx.image)
 
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Samples used", f"{result.samples} of {result.max_samples}",

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import streamlit as st
 from PIL import Image
 from torch import nn
 
-from udl_viz.figures.lime import weight_map_figure
 from udl_viz.lime_image import (
     BatchClassifier,
     LimeResult,
@@ -22,8 +19,8 @@ from udl_viz.lime_image import (
     run_seeds,
     segment,
 )
-from udl_viz.ui.layout import show_figure
 from udl_viz.ui.loaders import resolve
+from udl_viz.ui.progress import progress_bar
 from udl_viz.ui.sidebar import CnnContext
 
 Params = tuple[tuple[str, float], ...]
@@ -44,47 +41,22 @@ def cached_segments(model_name: str, image_key: str, algorithm: str, params: Par
     return segment(model_pixels(spec, _image), Segmentation(algorithm, dict(params)))
 
 
-def _bar(label: str, steps: int = 50):
-    """A progress bar and its ``progress(done, total)``, redrawn at most ``steps`` times."""
-    bar = st.progress(0.0, text=label)
-    shown = -1
-
-    def report(done: int, total: int) -> None:
-        nonlocal shown
-        step = min(done * steps // total, steps)
-        if step > shown:
-            shown = step
-            bar.progress(step / steps, text=f"{label} {done} of at most {total}")
-
-    return bar, report
-
-
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_lime(model_name: str, image_key: str, target: int, algorithm: str, params: Params,
                 num_samples: int, hide: str, seed: int, early_stop: bool, _image: Image.Image,
-                _segments: np.ndarray, _partial: Callable[[LimeResult], None] | None = None) -> LimeResult:
+                _segments: np.ndarray) -> LimeResult:
     """One LIME explanation, with a progress bar while perturbations are evaluated.
 
     The bar is created inside the cached function so a cache hit replays it; every update is
-    a point where streamlit can stop this run when the settings change. ``_partial`` gets the
-    explanation so far at every convergence check (see ``live_weights``).
+    a point where streamlit can stop this run when the settings change.
     """
     spec, _ = resolve(model_name)
-    bar, report = _bar("Evaluating perturbed images:")
+    bar = progress_bar("Evaluating perturbed images:")
     result = explain(BatchClassifier.for_spec(fast_model(model_name), spec), model_pixels(spec, _image), _segments, target,
                      num_samples=num_samples, hide=hide, seed=seed,
-                     stop=StopRule() if early_stop else None, progress=report, partial=_partial)
-    bar.empty()
+                     stop=StopRule() if early_stop else None, progress=bar)
+    bar.done()
     return result
-
-
-def live_weights(slot, pixels: np.ndarray, class_name: str) -> Callable[[LimeResult], None]:
-    """A ``partial`` callback that redraws the weight map in ``slot`` (an ``st.empty``) as samples arrive."""
-    def draw(result: LimeResult) -> None:
-        with slot.container():
-            show_figure(weight_map_figure(pixels, result.segments, result.weights,
-                                          f"LIME weights for '{class_name}' so far: {result.samples} samples"))
-    return draw
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -93,11 +65,11 @@ def cached_stability(model_name: str, image_key: str, target: int, algorithm: st
                      _image: Image.Image, _segments: np.ndarray) -> Stability:
     """The same explanation over several seeds (``_segments`` as for ``cached_lime``)."""
     spec, _ = resolve(model_name)
-    bar, report = _bar(f"Running {len(seeds)} seeds: perturbed images")
+    bar = progress_bar(f"Running {len(seeds)} seeds: perturbed images")
     result = run_seeds(BatchClassifier.for_spec(fast_model(model_name), spec), model_pixels(spec, _image), _segments,
                        target, seeds, num_samples=num_samples, hide=hide,
-                       stop=StopRule() if early_stop else None, progress=report)
-    bar.empty()
+                       stop=StopRule() if early_stop else None, progress=bar)
+    bar.done()
     return result
 
 
