@@ -90,8 +90,11 @@ def test_every_registry_entry_is_complete():
 def test_named_layers_resolve_in_offline_models(name):
     spec = get_spec(name)
     model = load_model(name)
-    for path in [layer.path for layer in spec.layers] + [spec.first_conv, spec.cam_layer]:
-        model.get_submodule(path)
+    modules = dict(model.named_modules())
+    missing = [p for p in [layer.path for layer in spec.layers] + [spec.first_conv, spec.cam_layer] if p not in modules]
+    assert missing == []
+    assert isinstance(modules[spec.first_conv], torch.nn.Conv2d)
+    assert modules[spec.first_conv].in_channels == spec.channels
 
 
 def test_torchvision_models_are_listed_unavailable_when_uncached(tmp_path, monkeypatch):
