@@ -25,8 +25,9 @@ def setting_widget(setting: Setting, key: str, value: Any = None, *, bind: str |
     if setting.choices:
         options = list(setting.choices)
         if setting.widget == "radio":
+            short = max(len(setting.label_of(o)) for o in options) <= 12  # side by side only if they fit
             return st.radio(label, options, index=options.index(value), format_func=setting.label_of,
-                            horizontal=True, **common)
+                            horizontal=short, **common)
         return st.selectbox(label, options, index=options.index(value), format_func=setting.label_of, **common)
     if isinstance(setting.default, bool):
         return bool(st.toggle(label, bool(value), **common))
