@@ -25,7 +25,7 @@ from udl_viz.lime_image import (
     model_pixels,
 )
 from udl_viz.ui.layout import page_setup, show_figure
-from udl_viz.ui.lime import cached_lime, cached_segments, cached_stability
+from udl_viz.ui.lime import cached_lime, cached_segments, cached_stability, lime_story
 from udl_viz.ui.settings import setting_widget, setting_widgets
 from udl_viz.ui.sidebar import cnn_sidebar
 from udl_viz.ui.widgets import prediction_panel, target_picker
@@ -36,14 +36,8 @@ page_setup("LIME: which regions drove the prediction?",
 ctx = cnn_sidebar()
 spec = ctx.spec
 
-st.info(
-    "**The husky and the wolf.** Ribeiro et al. (2016) trained a classifier that told huskies from wolves "
-    "quite well. LIME showed why: in its training photos wolves stood on snow, so the model had learned "
-    "*snow = wolf*, and called a husky on snow a wolf. It was often right for the wrong reason, and only an "
-    "explanation revealed it. Look at the orange superpixels below: are they on the animal, or on the "
-    "background? Upload a photo of your own (sidebar) and ask the same question.",
-    icon="🐺",
-)
+story, icon = lime_story(ctx)
+st.info(story, icon=icon)
 
 left, right = st.columns([1, 2])
 with left:

@@ -42,8 +42,9 @@ name = st.sidebar.selectbox("Model", list(REGISTRY), format_func=lambda n: REGIS
 spec = REGISTRY[name]
 st.sidebar.caption(spec.description)
 
-st.selectbox("Pick an example", list(EXAMPLES), key=EXAMPLE_KEY, format_func=lambda t: f"{t}  ({EXAMPLES[t]})",
-             on_change=lambda: st.session_state.update({TEXT_KEY: st.session_state[EXAMPLE_KEY]}))
+example = st.selectbox("Pick an example", list(EXAMPLES), key=EXAMPLE_KEY,
+                       on_change=lambda: st.session_state.update({TEXT_KEY: st.session_state[EXAMPLE_KEY]}))
+st.caption(f"Why this one: {EXAMPLES[example]}")  # under the box, which cannot wrap a long value
 text = st.text_area("…or type a review", key=TEXT_KEY, height=80,
                     help=f"Any English text. The model reads at most {MAX_TOKENS} tokens.")
 

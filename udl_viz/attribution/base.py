@@ -88,6 +88,8 @@ class Attribution(ABC):
     description: str = ""
     signed: bool = True
     evidence: bool = False
+    #: A raw-gradient map (vanilla, SmoothGrad, guided backprop): its sign is noisy, so it is shown as magnitude.
+    gradient_type: bool = False
 
     def settings(self, spec: ModelSpec | None) -> list[Setting]:
         """The method's knobs with defaults suited to ``spec`` (none by default)."""

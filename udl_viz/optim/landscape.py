@@ -25,7 +25,7 @@ DIRECTIONS = {"random": "filter-normalised random directions",
               "pca": "principal components of the training path"}
 #: The knobs of ``loss_landscape``; span and seed matter only for random directions.
 SETTINGS = (
-    Setting("directions", "Slice along", "random", choices=tuple(DIRECTIONS),
+    Setting("directions", "Slice along", "pca", choices=tuple(DIRECTIONS),
             labels=tuple(d.capitalize() for d in DIRECTIONS.values()), widget="radio",
             help="Random directions show the shape around the trained weights (Li et al. 2018). "
                  "The principal components of the training path show the plane training moved in."),

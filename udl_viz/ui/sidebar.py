@@ -78,7 +78,10 @@ def _remember(image: Image.Image, label: str) -> None:
     st.session_state[IMAGE_KEY] = (image_key(image), image, label)
 
 
-def _pick_image(spec: ModelSpec) -> None:
+def _pick_image(spec: ModelSpec, default_sample: str | None) -> None:
+    if default_sample and IMAGE_KEY not in st.session_state and SAMPLE_KEY not in st.session_state \
+            and SAMPLE_KEY not in st.query_params and default_sample in sample_names(digits=spec.preprocess.grayscale):
+        st.session_state[SAMPLE_KEY] = default_sample  # a fresh session opens on the page's own demo photo
     source = st.sidebar.radio("Image source", SOURCES, horizontal=True, key=SOURCE_KEY,
                               bind="query-params", persist_state="session")
     if source == SOURCES[0]:
@@ -120,10 +123,13 @@ def _pick_image(spec: ModelSpec) -> None:
     _remember(image, label)
 
 
-def cnn_sidebar() -> CnnContext:
-    """Draw the model picker and image source; return what the page should work on."""
+def cnn_sidebar(default_sample: str | None = None) -> CnnContext:
+    """Draw the model picker and image source; return what the page should work on.
+
+    ``default_sample`` is the built-in photo a fresh session opens this page on (the first otherwise).
+    """
     spec, model = _pick_model()
-    _pick_image(spec)
+    _pick_image(spec, default_sample)
     if IMAGE_KEY not in st.session_state:
         first = sample_names(digits=spec.preprocess.grayscale)[0]
         _remember(load_sample(first), first)
