@@ -2,7 +2,6 @@
 
 import math
 
-import numpy as np
 import streamlit as st
 
 from udl_viz.activations import first_layer_filters, upsample_map
@@ -22,11 +21,11 @@ page_setup("Layer activations", "Each channel of a conv layer is a detector; its
            "where in the image it fires. Early layers find edges and colours, later ones parts of objects.")
 ctx = cnn_sidebar()
 spec = ctx.spec
-view = spec.preprocess.view(ctx.image).convert("RGB")
+pixels = spec.preprocess.pixels(ctx.image)
 
 left, right = st.columns([1, 2])
 with left:
-    st.image(view, caption=f"What the model sees: {spec.input_size}×{spec.input_size} centre crop", width="stretch")
+    st.image(pixels, caption=f"What the model sees: {spec.input_size}×{spec.input_size} centre crop", width="stretch")
 with right:
     prediction_panel(ctx)
 
@@ -62,7 +61,6 @@ with c1:
     st.metric("Mean activation", f"{acts.channel_means[channel]:.3g}")
 with c2:
     heat = upsample_map(acts.maps[channel], spec.input_size)
-    pixels = np.asarray(view)
     show_figure(overlay_figure(pixels, heat, f"{layer}, channel {channel}, over the model's input",
                                opacity=opacity, colorbar_title="relative activation"), key="overlay")
 st.caption("The feature map is stretched to the image size: where it is bright, this detector found its pattern.")

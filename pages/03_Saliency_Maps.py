@@ -1,6 +1,5 @@
 """Saliency maps: attribution methods side by side, scored for faithfulness and sanity-checked."""
 
-import numpy as np
 import streamlit as st
 
 from udl_viz.attribution import METHODS
@@ -13,6 +12,7 @@ from udl_viz.figures.saliency import (
     sanity_correlation_figure,
 )
 from udl_viz.ui.layout import page_setup, show_figure
+from udl_viz.ui.loaders import freeze
 from udl_viz.ui.progress import progress_bar
 from udl_viz.ui.saliency import (
     RANDOM,
@@ -21,7 +21,6 @@ from udl_viz.ui.saliency import (
     cost_label,
     explain,
     explain_all,
-    freeze,
     settings_widgets,
     stored_settings,
 )
@@ -35,12 +34,11 @@ page_setup("Saliency maps", "Which pixels made the network choose this class? Se
            "with its cost, a faithfulness score and a sanity check.")
 ctx = cnn_sidebar()
 spec = ctx.spec
-view = spec.preprocess.view(ctx.image).convert("RGB")
-pixels = np.asarray(view)
+pixels = spec.preprocess.pixels(ctx.image)
 
 left, right = st.columns([1, 2])
 with left:
-    st.image(view, caption=f"What the model sees: {spec.input_size}×{spec.input_size} centre crop", width="stretch")
+    st.image(pixels, caption=f"What the model sees: {spec.input_size}×{spec.input_size} centre crop", width="stretch")
 with right:
     prediction_panel(ctx)
 target = target_picker(ctx, key="saliency_target")

@@ -26,6 +26,7 @@ from udl_viz.lime_image import (
 )
 from udl_viz.ui.layout import page_setup, show_figure
 from udl_viz.ui.lime import cached_lime, cached_segments, cached_stability, lime_story
+from udl_viz.ui.loaders import freeze
 from udl_viz.ui.settings import setting_widget, setting_widgets
 from udl_viz.ui.sidebar import cnn_sidebar
 from udl_viz.ui.widgets import prediction_panel, target_picker
@@ -41,7 +42,7 @@ st.info(story, icon=icon)
 
 left, right = st.columns([1, 2])
 with left:
-    st.image(spec.preprocess.view(ctx.image).convert("RGB"), width="stretch",
+    st.image(spec.preprocess.pixels(ctx.image), width="stretch",
              caption=f"What the model sees: {spec.input_size}×{spec.input_size} centre crop")
 with right:
     prediction_panel(ctx, key="lime_predictions")
@@ -61,7 +62,7 @@ with c3:
     shown = setting_widget(SHOWN, "lime_shown", bind="query-params")
     seed = setting_widget(SEED, "lime_seed")
 
-params_key = tuple(sorted(params.items()))
+params_key = freeze(params)
 try:
     segments = cached_segments(spec.name, ctx.image_key, algorithm, params_key, ctx.image)
     result = cached_lime(spec.name, ctx.image_key, target, algorithm, params_key, num_samples, hide, seed,
