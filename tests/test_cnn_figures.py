@@ -26,14 +26,18 @@ def test_top_k_puts_the_most_likely_class_on_top_on_a_0_to_1_axis():
     assert fig.layout.title.text == "Top-2" and list(fig.layout.xaxis.range) == [0, 1]
 
 
-def test_feature_grid_shares_one_colour_scale_from_zero_to_the_largest_shown_activation():
-    maps = np.stack([np.full((2, 2), v) for v in (1.0, 5.0, 3.0)])
+def test_feature_grid_shares_one_colour_scale_centred_on_zero_or_scales_each_tile():
+    maps = np.stack([np.full((2, 2), v) for v in (1.0, 5.0, -3.0)])
     fig = feature_grid_figure(maps, [0, 2], "Two channels", columns=8)
     assert len(fig.data) == 2 and all(t.coloraxis == "coloraxis" for t in fig.data)
     np.testing.assert_array_equal(fig.data[1].z, maps[2])
     assert [a.text for a in fig.layout.annotations] == ["ch 0", "ch 2"]
-    assert (fig.layout.coloraxis.cmin, fig.layout.coloraxis.cmax) == (0.0, 3.0)  # channel 1 is not shown
+    assert (fig.layout.coloraxis.cmin, fig.layout.coloraxis.cmax) == (-3.0, 3.0)  # channel 1 is not shown
     assert fig.layout.title.text == "Two channels"
+    own = feature_grid_figure(maps, [0, 2], "Each to its own max", per_channel=True)
+    assert (own.layout.coloraxis.cmin, own.layout.coloraxis.cmax) == (-1.0, 1.0)
+    np.testing.assert_array_equal(own.data[1].z, -np.ones((2, 2)))
+    np.testing.assert_array_equal(own.data[1].customdata, maps[2])  # hover shows the real activation
 
 
 def test_filter_tiles_map_a_weight_of_one_half_to_mid_gray():
