@@ -123,12 +123,14 @@ elif section == "Faithfulness":
     bar.done()
     a, b = st.columns(2)
     with a:
-        show_figure(faithfulness_figure({k: f.deletion for k, f in curves.items()}, "deletion"), key="saliency_deletion")
+        show_figure(faithfulness_figure({k: f.deletion for k, f in curves.items()}, "deletion",
+                                        "Deletion (lower area is better)"), key="saliency_deletion")
     with b:
-        show_figure(faithfulness_figure({k: f.insertion for k, f in curves.items()}, "insertion"),
+        show_figure(faithfulness_figure({k: f.insertion for k, f in curves.items()}, "insertion",
+                                        "Insertion (higher area is better)"),
                     key="saliency_insertion")
     rows = [{"method": k, "deletion_auc": f.deletion.auc, "insertion_auc": f.insertion.auc} for k, f in curves.items()]
-    show_figure(auc_scatter_figure(rows), key="saliency_auc")
+    show_figure(auc_scatter_figure(rows, "Faithfulness at a glance: top-left is best"), key="saliency_auc")
     st.caption("A method that does not beat the random map on this image is not telling you what the network used. "
                "Grey pixels scattered at random also fool the network, so random deletion can look strong.")
     st.dataframe(rows, hide_index=True, column_config={
@@ -161,7 +163,9 @@ else:
         bar.done()
     if checks:
         show_figure(sanity_correlation_figure({METHODS[m].label: ([s.label for s in c.steps], [s.spearman for s in c.steps])
-                                               for m, c in checks.items()}), key="saliency_sanity_corr")
+                                               for m, c in checks.items()},
+                                              "Cascading randomisation: does the map still match the trained model's?"),
+                    key="saliency_sanity_corr")
         st.caption("Spearman rank correlation of |map| with the trained model's |map|. It should drop towards 0 "
                    "as layers are randomised; a method that stays near 1 is exposed.")
         for method, check in checks.items():

@@ -4,17 +4,17 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from udl_viz.models import SENTIMENT, ModelUnavailable, select
-from udl_viz.models.sentiment import ARCHITECTURES, TITLES
-from udl_viz.rnn.examples import EXAMPLES
-from udl_viz.rnn.figures import (
+from udl_viz.figures.rnn import (
     attribution_figure,
     comparison_figure,
     gates_figure,
+    hidden_state_figure,
     loop_agreement_figure,
-    state_heatmap,
     step_probability_figure,
 )
+from udl_viz.models import SENTIMENT, ModelUnavailable, select
+from udl_viz.models.sentiment import ARCHITECTURES, TITLES
+from udl_viz.rnn.examples import EXAMPLES
 from udl_viz.rnn.memory import GATES
 from udl_viz.text.encode import MAX_TOKENS
 from udl_viz.text.word2vec import load_vocabulary
@@ -91,12 +91,12 @@ tabs = st.tabs(["Memory, word by word", "Gates", "Which words mattered?", "Three
                 "SimpleRNN as a for loop"])
 
 with tabs[0]:
-    show_figure(step_probability_figure(tokens, trace.positive, unknown,
-                                        f"{spec.title}: P(positive) after each word"), key="steps")
+    show_figure(step_probability_figure(tokens, trace.positive, f"{spec.title}: P(positive) after each word",
+                                        unknown), key="steps")
     st.caption("After every word the dense softmax reads the hidden state. Orange = leaning positive, blue = "
                "leaning negative, × = unknown word. Try 'good', then 'not good': the memory of 'not' changes "
                "how the same word is read.")
-    show_figure(state_heatmap(tokens, trace.hidden, f"{spec.title}: hidden state, {trace.hidden.shape[1]} units "
+    show_figure(hidden_state_figure(tokens, trace.hidden, f"{spec.title}: hidden state, {trace.hidden.shape[1]} units "
                               "by words", unknown, value_name="activation"), key="hidden")
     st.caption("Each column is the memory after reading that word; each row is one unit. Units that change colour "
                "at a word reacted to it; units that keep their colour carry information forward.")
@@ -112,7 +112,7 @@ with tabs[1]:
         st.caption("Each gate is a sigmoid, between 0 (closed, dark) and 1 (open, light), one value per unit and "
                     "word. The gates decide what the memory keeps, writes and shows.")
         if trace.cell is not None:
-            show_figure(state_heatmap(tokens, trace.cell, "LSTM cell state by unit and word", unknown,
+            show_figure(hidden_state_figure(tokens, trace.cell, "LSTM cell state by unit and word", unknown,
                                       value_name="cell value"), key="cell")
             st.caption("The cell state is the LSTM's long-term memory: it changes only where the forget gate "
                        "drops something or the input gate writes something.")
@@ -150,8 +150,8 @@ with tabs[3]:
         rows.append({"model": other_spec.title, "SST-2 dev accuracy": m["dev_accuracy"],
                      "hand-written reviews accuracy": m["ood_accuracy"],
                      "P(positive) for this text": float(cached_trace(other, ids).positive[-1])})
-    show_figure(comparison_figure(tokens, curves, unknown, "SimpleRNN, LSTM and GRU read the same text"
-                                  + (" (frozen word2vec)" if spec.meta["frozen"] else "")), key="compare")
+    show_figure(comparison_figure(tokens, curves, "SimpleRNN, LSTM and GRU read the same text"
+                                  + (" (frozen word2vec)" if spec.meta["frozen"] else ""), unknown), key="compare")
     st.caption("Same embedding start, same data, three memories. The SimpleRNN rewrites its whole state at "
                "every word; the gated LSTM and GRU choose what to keep, which shows most on sentences that turn.")
     st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={
@@ -193,6 +193,7 @@ with tabs[4]:
     c1.caption(f"W is {loop.wx.shape[1]}×{loop.inputs.shape[1]} (units × embedding), U is "
                f"{loop.wx.shape[1]}×{loop.wx.shape[1]}; torch stores b as two biases, b_ih + b_hh.")
     with c2:
-        show_figure(loop_agreement_figure(loop.states, check.torch_states), key="loop")
+        show_figure(loop_agreement_figure(loop.states, check.torch_states,
+                                          f"numpy loop vs torch.nn.RNN: largest difference {diff:.1e}"), key="loop")
     st.caption("Every hidden value for every word: the numpy loop (up) against torch.nn.RNN (across). All points "
                "lie on the diagonal.")

@@ -4,8 +4,13 @@ import numpy as np
 import streamlit as st
 
 from udl_viz.datasets.sunspots import load_sunspots
+from udl_viz.figures.rnn import (
+    error_bars_figure,
+    forecast_figure,
+    hidden_state_figure,
+    one_step_figure,
+)
 from udl_viz.models import ModelUnavailable
-from udl_viz.rnn.figures import error_bars_figure, forecast_figure, one_step_figure, state_heatmap
 from udl_viz.rnn.timeseries import (
     GRU_NAME,
     MLP_NAME,
@@ -57,7 +62,7 @@ st.caption(f"Grey: the {WINDOW} years the models read. Each model then feeds its
            f"{mlp_err:.1f}. The feed-forward net maps one value to the next, so it soon settles on a fixed value.")
 
 labels = [str(y) for y in window_years] + [f"{y}*" for y in future_years]
-show_figure(state_heatmap(labels, run.hidden, f"GRU hidden state: {run.hidden.shape[1]} units over time",
+show_figure(hidden_state_figure(labels, run.hidden, f"GRU hidden state: {run.hidden.shape[1]} units over time",
                           value_name="activation", x_title="year read (* = its own forecast fed back)"),
             key="ts_hidden")
 st.caption("Each column is the GRU's memory after that year. Units that swing with the cycle track its phase: "

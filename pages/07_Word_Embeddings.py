@@ -13,7 +13,11 @@ from udl_viz.embeddings.explore import (
     embedding_rows,
     neighbours,
 )
-from udl_viz.embeddings.figures import (
+from udl_viz.embeddings.negative import NOISE_POWER, negative_examples
+from udl_viz.embeddings.projection import METHODS, explained_variance, projection_words
+from udl_viz.embeddings.skipgram import LECTURE_SENTENCE, simple_tokens, skipgram_pairs
+from udl_viz.embeddings.vectors import EXAMPLES
+from udl_viz.figures.embeddings import (
     analogy_figure,
     drift_figure,
     noise_distribution_figure,
@@ -22,10 +26,6 @@ from udl_viz.embeddings.figures import (
     weight_matrix_figure,
     word_bars_figure,
 )
-from udl_viz.embeddings.negative import NOISE_POWER, negative_examples
-from udl_viz.embeddings.projection import METHODS, explained_variance, projection_words
-from udl_viz.embeddings.skipgram import LECTURE_SENTENCE, simple_tokens, skipgram_pairs
-from udl_viz.embeddings.vectors import EXAMPLES
 from udl_viz.ui.embeddings import (
     available_vector_sets,
     cached_drift,
@@ -84,7 +84,8 @@ with tabs[0]:
             st.caption(f"Skip-gram reads **{tokens[centre]}** and is trained to predict each of these "
                        f"{len(chosen)} words. No labels are needed: the text supervises itself.")
         with right:
-            show_figure(skipgram_grid_figure(tokens, window, centre), key="skipgram_grid")
+            show_figure(skipgram_grid_figure(tokens, window, f"Skip-gram with window {window}: {len(pairs)} (centre, context) "
+                                             f"pairs from {len(tokens)} words", centre), key="skipgram_grid")
             st.caption("Each row slides the window to the next centre word (orange); every blue cell is one "
                        "(centre, context) pair. A wider window gives more pairs and more topical neighbours.")
 
@@ -109,7 +110,8 @@ with tabs[1]:
         st.info("Type a sentence in the first tab to see negative samples for its pairs.")
     ranks = list(range(10)) + [r for r in (50, 200, 800, 2000, 8000) if r < len(kv)]
     show_figure(noise_distribution_figure([kv.index_to_key[r] for r in ranks], unigram[ranks], noise[ranks],
-                                          drawn[ranks], NOISE_POWER), key="noise")
+                                          f"Negative samples follow unigram^{NOISE_POWER:g}: frequent words are "
+                                          "damped, rare ones boosted", drawn[ranks], NOISE_POWER), key="noise")
     top = kv.index_to_key[0]
     c1, c2, c3 = st.columns(3)
     c1.metric(f"'{top}' in the corpus", f"{unigram[0]:.2%}")
@@ -131,7 +133,8 @@ with tabs[2]:
         st.warning(f"Not in the vocabulary, so they have no row: {', '.join(unknown)}")
     if words:
         rows, matrix = embedding_rows(kv, words)
-        show_figure(weight_matrix_figure(words, rows, matrix), key="matrix")
+        show_figure(weight_matrix_figure(words, rows, matrix, f"Embedding weight matrix: {len(words)} of its rows, each "
+                                         f"a {matrix.shape[1]}-number word vector"), key="matrix")
         st.metric("Embedding matrix shape (words × dimensions)", f"{len(kv):,} × {kv.vector_size}")
         st.caption("Row i is word i's vector. Multiplying word i's one-hot vector by this matrix picks out "
                    "row i: that is all an embedding layer does. Single numbers mean little; whole rows do.")
@@ -178,7 +181,8 @@ with tabs[3]:
                                              color=style.PALETTE[1]), key="analogy_bars")
             with right:
                 quad = [a, b, c, answers[0][0]]
-                show_figure(analogy_figure(quad, analogy_plane(embedding_rows(kv, quad)[1])),
+                show_figure(analogy_figure(quad, analogy_plane(embedding_rows(kv, quad)[1]),
+                                           "Analogy as arrows: parallel means it holds"),
                             key="analogy_arrows")
             st.caption(f"The answer is the word nearest to vector({b}) − vector({a}) + vector({c}). Right: the four "
                        f"words in the plane of {a} → {c} and the two offsets; parallel arrows of equal length mean "
@@ -198,7 +202,8 @@ with tabs[3]:
     shown = projection_words(kv, highlight, n_frequent)
     with st.spinner(f"Projecting {len(shown)} vectors with {method}…"):
         coords = cached_projection(name, tuple(shown), method, dims)
-    show_figure(projection_figure(shown, coords, highlight, method), key="projection")
+    show_figure(projection_figure(shown, coords, highlight, method,
+                                  f"{len(shown)} word vectors projected to {dims}D with {method}"), key="projection")
     if method == "PCA":
         share = explained_variance(embedding_rows(kv, shown)[1], dims)
         st.caption(f"Each dot is a word; hover to read it. The {dims} axes keep {share:.0%} of the spread of the "
@@ -233,7 +238,8 @@ with tabs[4]:
         with right:
             show_figure(drift_figure(words, drift.counts[keep], cosine_distances(drift.initial[keep],
                                                                                  drift.trained[keep]),
-                                     [m.word for m in movers]), key="drift")
+                                     [m.word for m in movers], "How far each word moved, against how often it occurs"),
+                        key="drift")
         st.caption(f"Cosine distance 0 = the vector kept its direction, 1 = it turned by 90°. Of {len(words):,} "
                    f"words seen at least {min_count} times, these turned furthest. word2vec only knew where words "
                    "appear; training for sentiment moves the words that decide whether a review is liked.")

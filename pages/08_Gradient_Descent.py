@@ -2,13 +2,23 @@
 
 import streamlit as st
 
-from udl_viz.optim import figures
+from udl_viz.figures.descent import (
+    contour_figure,
+    curve_figure,
+    loss_figure,
+    race_title,
+    state_figure,
+    surface_figure,
+    surface_title,
+)
+from udl_viz.figures.minibatch import batch_figure, epoch_loss_figure
 from udl_viz.optim.descent import Run, readouts
 from udl_viz.optim.optimizers import OPTIMIZERS
 from udl_viz.optim.surfaces import CURVES, SURFACES
 from udl_viz.ui.layout import page_setup, show_figure
 from udl_viz.ui.optim import (
     cached_batches,
+    cached_view,
     lr_slider,
     optimizer_settings,
     random_starts,
@@ -56,7 +66,8 @@ with one_d:
             st.warning("Pick at least one optimizer on the left.")
         elif rows := run_descent(curve, configs, [[w0]], steps):
             runs = [row[0] for row in rows]
-            show_figure(figures.curve_figure(curve, runs), key="gd1_figure")
+            view = cached_view(curve.name)
+            show_figure(curve_figure(view, runs, race_title(view, runs)), key="gd1_figure")
             st.caption("Each dot is one step; the big dot is where the optimizer stands and the black line is the "
                        "tangent, the only thing it can feel. Press ▶ Replay to watch. A skier stopping in the right "
                        "valley cannot know a deeper one lies beyond the hill; momentum can carry it over.")
@@ -77,16 +88,18 @@ with two_d:
         steps = st.slider("Steps", 10, 1000, 200, 10, key="gd2_steps", bind="query-params")
     with right:
         if rows := run_descent(surface, [config], [start, *random_starts(surface, extra, seed=0)], steps):
-            runs = rows[0]
+            runs, shown = rows[0], cached_view(surface.name)
             if view == "Contour map":
-                show_figure(figures.contour_figure(surface, runs), **click)
+                show_figure(contour_figure(shown, runs, race_title(shown, runs)), **click)
                 st.caption("Contour lines join points of equal loss; light is low. Each line is a path, each dot "
                            "one step. Click the map to start somewhere else, or press ▶ Replay.")
             else:
-                show_figure(figures.surface_figure(surface, runs), key="gd2_surface3d")
+                show_figure(surface_figure(shown, runs, surface_title(shown)),
+                            key="gd2_surface3d")
                 st.caption("The height is the loss (drag to turn the surface). Each line is a path down it.")
             readout_panel(runs, "gd2_step")
-            show_figure(figures.state_figure(runs[0], surface.axis_labels), key="gd2_state")
+            show_figure(state_figure(runs[0], surface.axis_labels,
+                                     f"{runs[0].label}: gradient and optimizer memory, per weight"), key="gd2_state")
             st.caption("Top: the gradient for each weight at every step. Below: what the optimizer remembers, "
                        "e.g. momentum's running sum of gradients, or Adam's averages of gradients and their squares.")
 
@@ -105,15 +118,17 @@ with race:
         if not names:
             st.warning("Pick at least one optimizer on the left.")
         elif rows := run_descent(surface, configs, [start], steps):
-            runs = [row[0] for row in rows]
+            runs, shown = [row[0] for row in rows], cached_view(surface.name)
             if view == "Contour map":
-                show_figure(figures.contour_figure(surface, runs), **click)
+                show_figure(contour_figure(shown, runs, race_title(shown, runs)), **click)
                 st.caption("All optimizers start from the same point; press ▶ Replay to watch the race. "
                            "Click the map to move the start.")
             else:
-                show_figure(figures.surface_figure(surface, runs), key="race_surface3d")
+                show_figure(surface_figure(shown, runs, surface_title(shown)),
+                            key="race_surface3d")
                 st.caption("The height is the loss (drag to turn the surface). Each line is one optimizer's path.")
-            show_figure(figures.loss_figure(surface, runs), key="race_loss")
+            show_figure(loss_figure(runs, shown.min_value, "How far above the lowest loss each optimizer is, step by step"),
+                        key="race_loss")
             st.caption("Lower is better. A straight downward line on this log scale means the gap to the best "
                        "loss shrinks by the same factor every step.")
             readout_panel(runs, "race_step")
@@ -136,10 +151,12 @@ with batches:
             col.metric(r.label, f"{len(r.positions) - 1} updates", final, delta_color="off", delta_arrow="off",
                        help="Loss on all patients after the last update; the best possible is "
                             f"{surface.min_value:.3f}.")
-        show_figure(figures.batch_figure(surface, runs), key="gdb_map")
+        show_figure(batch_figure(cached_view(surface.name), runs, "Same examples seen, different numbers of steps"),
+                    key="gdb_map")
         st.caption("Each path has used the same number of examples at every frame. SGD's path is noisy because "
                    "each patient pulls the line their own way, yet it gets close in a fraction of an epoch.")
-        show_figure(figures.epoch_loss_figure(runs, surface.min_value), key="gdb_loss")
+        show_figure(epoch_loss_figure(runs, surface.min_value,
+                                      "Loss on all patients after every update (dots: ends of epochs)"), key="gdb_loss")
         st.caption("Loss on all 442 patients after each update, against epochs. Full batch improves smoothly but "
                    "only once per epoch; mini-batches are the usual compromise.")
         for r in runs:

@@ -13,7 +13,7 @@ from udl_viz.optim import landscape as landscape_mod
 from udl_viz.optim.descent import Run, descend
 from udl_viz.optim.minibatch import BatchRun, compare
 from udl_viz.optim.optimizers import LEARNING_RATE, OPTIMIZERS, Config, config
-from udl_viz.optim.surfaces import ALL, Surface
+from udl_viz.optim.surfaces import ALL, Surface, SurfaceView, surface_view
 from udl_viz.ui.progress import progress_bar
 from udl_viz.ui.settings import setting_widget, setting_widgets
 
@@ -33,6 +33,12 @@ def cached_batches(batch_size: int, lr: float, epochs: int, start: tuple[float, 
                    momentum: float) -> list[BatchRun]:
     """Full batch, mini-batch and SGD on the diabetes line, cached per settings."""
     return compare(batch_size, lr, epochs, start, seed=seed, momentum=momentum)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_view(surface: str) -> SurfaceView:
+    """The named surface evaluated for its figures, cached."""
+    return surface_view(ALL[surface])
 
 
 def run_descent(surface: Surface, configs: Sequence[Config], starts: Sequence[Sequence[float]],
