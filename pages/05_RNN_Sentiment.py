@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from udl_viz.attribution import get_method
 from udl_viz.figures.rnn import (
     attribution_figure,
     comparison_figure,
@@ -28,6 +29,7 @@ from udl_viz.ui.rnn import (
     get_sentiment_model,
     model_metrics,
 )
+from udl_viz.ui.settings import setting_widget
 
 page_setup("RNN sentiment: watch the memory",
            "An RNN is a dense layer in a for loop, with some memory: it reads a review one word at a time, "
@@ -118,8 +120,7 @@ with tabs[1]:
                        "drops something or the input gate writes something.")
 
 with tabs[2]:
-    samples = st.select_slider("LIME samples", [200, 500, 1000, 2000], 500, key="rnn_lime_samples",
-                               help="How many perturbed texts LIME scores; more is steadier and slower.")
+    samples = setting_widget(get_method("text_lime").settings(spec)[0], "rnn_lime_samples")
     bar = progress_bar("Integrated Gradients…")
     ig = cached_word_attribution(name, ids, "text_ig")
     bar.label = f"LIME: scoring {samples} texts with words masked…"

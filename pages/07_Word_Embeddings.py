@@ -4,7 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from udl_viz import style
+from udl_viz.embeddings.drift import SETTINGS as DRIFT_SETTINGS
 from udl_viz.embeddings.drift import cosine_distances, matrix_neighbours, top_movers
+from udl_viz.embeddings.explore import SETTINGS as EXPLORE_SETTINGS
 from udl_viz.embeddings.explore import (
     UnknownWordError,
     analogy,
@@ -14,8 +16,10 @@ from udl_viz.embeddings.explore import (
     neighbours,
 )
 from udl_viz.embeddings.negative import NOISE_POWER, negative_examples
-from udl_viz.embeddings.projection import METHODS, explained_variance, projection_words
-from udl_viz.embeddings.skipgram import LECTURE_SENTENCE, simple_tokens, skipgram_pairs
+from udl_viz.embeddings.negative import SETTINGS as NEGATIVE_SETTINGS
+from udl_viz.embeddings.projection import SETTINGS as PROJECTION_SETTINGS
+from udl_viz.embeddings.projection import explained_variance, projection_words
+from udl_viz.embeddings.skipgram import LECTURE_SENTENCE, WINDOW, simple_tokens, skipgram_pairs
 from udl_viz.embeddings.vectors import EXAMPLES
 from udl_viz.figures.embeddings import (
     analogy_figure,
@@ -35,6 +39,7 @@ from udl_viz.ui.embeddings import (
     sentiment_models,
 )
 from udl_viz.ui.layout import page_setup, show_figure
+from udl_viz.ui.settings import setting_widget
 
 MAX_WORDS = 60
 
@@ -57,7 +62,7 @@ tabs = st.tabs(["Skip-gram pairs", "Negative sampling", "Weight matrix", "Explor
 with tabs[0]:
     text = st.text_area("Sentence", LECTURE_SENTENCE, key="sentence",
                         help="Lower-cased, punctuation dropped: a simple view for teaching.")
-    window = st.slider("Window: context words on each side", 1, 5, 2, key="window", bind="query-params")
+    window = setting_widget(WINDOW, "window", bind="query-params")
     tokens = simple_tokens(text)
     if len(tokens) > MAX_WORDS:
         st.warning(f"The sentence has {len(tokens)} words; showing the first {MAX_WORDS}.")
@@ -94,9 +99,10 @@ with tabs[1]:
                 f"it to tell them apart. They are drawn from the corpus frequencies raised to the power "
                 f"{NOISE_POWER}, over the {len(kv):,} words of the *{vector_sets[name]}*.")
     c1, c2 = st.columns(2)
-    k = c1.slider("Negative samples per pair (k)", 1, 15, 5, key="k")
-    seed = c2.number_input("Random seed", 0, 10_000, 0, step=1, key="seed",
-                           help="Change it to draw other negatives.")
+    with c1:
+        k = setting_widget(NEGATIVE_SETTINGS[0], "k")
+    with c2:
+        seed = setting_widget(NEGATIVE_SETTINGS[1], "seed")
     unigram, noise, drawn = cached_noise(name, 200_000, int(seed))
     if chosen:
         table = negative_examples(chosen, kv.index_to_key, noise, k, seed=int(seed))
@@ -124,7 +130,8 @@ with tabs[1]:
 
 with tabs[2]:
     c1, c2 = st.columns([1, 2])
-    n_rows = c1.slider("First rows (most frequent words)", 0, 40, 12, key="matrix_rows")
+    with c1:
+        n_rows = setting_widget(EXPLORE_SETTINGS[0], "matrix_rows")
     extra = clean_words(c2.text_input("Also show these words", ", ".join(examples.highlight[:4]),
                                       key=f"matrix_words_{name}"))
     words = list(dict.fromkeys(kv.index_to_key[:n_rows] + [w for w in extra if w in kv.key_to_index]))
@@ -145,7 +152,8 @@ with tabs[3]:
     st.subheader("Nearest neighbours")
     c1, c2 = st.columns([2, 1])
     word = c1.text_input("Word", examples.word, key=f"nn_word_{name}").strip().lower()
-    topn = c2.slider("How many neighbours", 3, 25, 10, key="topn")
+    with c2:
+        topn = setting_widget(EXPLORE_SETTINGS[1], "topn")
     if not word:
         st.warning("Type a word to see its nearest neighbours.")
     else:
@@ -190,10 +198,11 @@ with tabs[3]:
 
     st.subheader("The vector space in 2D or 3D")
     c1, c2, c3 = st.columns(3)
-    method = c1.radio("Projection", METHODS, horizontal=True, key="method",
-                      help="PCA keeps the directions of largest spread; t-SNE keeps near neighbours near.")
-    dims = c2.radio("Dimensions", (2, 3), horizontal=True, key="dims", format_func=lambda d: f"{d}D")
-    n_frequent = c3.slider("Most frequent words to plot", 50, 1500, 300, step=50, key="n_frequent")
+    shown_as = {}
+    for col, setting in zip((c1, c2, c3), PROJECTION_SETTINGS, strict=True):
+        with col:
+            shown_as[setting.name] = setting_widget(setting, setting.name)
+    method, dims, n_frequent = shown_as["method"], shown_as["dims"], shown_as["n_frequent"]
     highlight = clean_words(st.text_input("Highlight these words", ", ".join(examples.highlight),
                                           key=f"highlight_{name}"))
     unknown = [w for w in highlight if w not in kv.key_to_index]
@@ -222,9 +231,10 @@ with tabs[4]:
                     "it to tell positive from negative reviews. Which words had to change their meaning most?")
         c1, c2, c3 = st.columns(3)
         model_name = c1.selectbox("Sentiment model", list(models), format_func=models.get, key="rnn_model")
-        k_movers = c2.slider("Words to list", 5, 40, 20, key="k_movers")
-        min_count = c3.select_slider("Only words seen at least", [1, 2, 5, 10, 20, 50, 100], 20, key="min_count",
-                                     help="Rare words get few updates; raise this to compare common words.")
+        with c2:
+            k_movers = setting_widget(DRIFT_SETTINGS[0], "k_movers")
+        with c3:
+            min_count = setting_widget(DRIFT_SETTINGS[1], "min_count")
         drift = cached_drift(model_name)
         keep = drift.counts >= min_count
         words = [w for w, kept in zip(drift.words, keep, strict=True) if kept]

@@ -5,6 +5,12 @@ from __future__ import annotations
 import numpy as np
 from gensim.models import KeyedVectors
 
+from udl_viz.settings import Setting
+
+#: Rows of the embedding matrix to show, and how many nearest neighbours to list.
+SETTINGS = (Setting("rows", "First rows (most frequent words)", 12, minimum=0, maximum=40),
+            Setting("topn", "How many neighbours", 10, minimum=3, maximum=25))
+
 
 class UnknownWordError(KeyError):
     """Words that are not in the vectors' vocabulary."""

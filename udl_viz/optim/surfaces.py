@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 from udl_viz.optim import diabetes
+from udl_viz.settings import Setting
 
 Tensor = torch.Tensor
 
@@ -245,6 +246,12 @@ def grid(surface: Surface, resolution: int = 120) -> tuple[Tensor, ...]:
         return axes[0], surface.value(axes[0][:, None])
     yy, xx = torch.meshgrid(axes[1], axes[0], indexing="ij")
     return axes[0], axes[1], surface.value(torch.stack((xx, yy), dim=-1))
+
+
+def start_setting(surface: Surface) -> Setting:
+    """The starting weight of a 1D curve, anywhere in its window."""
+    (lo, hi), = surface.bounds
+    return Setting("w0", "Starting weight w", float(surface.start[0]), minimum=lo, maximum=hi, step=0.05)
 
 
 #: Grid points per side of each drawing: the 1D curve, the 2D shaded map and the 3D surface.
