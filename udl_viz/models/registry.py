@@ -8,7 +8,8 @@ from udl_viz.models.spec import ModelSpec
 REGISTRY: dict[str, ModelSpec] = {
     spec.name: spec
     for spec in (
-        efficientnet_lite.SPEC,
+        efficientnet_lite.LITE0,
+        efficientnet_lite.LITE2,
         digits.SPEC,
         torchvision_zoo.RESNET18,
         torchvision_zoo.VGG16,
@@ -16,7 +17,7 @@ REGISTRY: dict[str, ModelSpec] = {
         torchvision_zoo.MOBILENET_V3_LARGE,
     )
 }
-DEFAULT_MODEL = efficientnet_lite.SPEC.name
+DEFAULT_MODEL = efficientnet_lite.LITE0.name
 
 
 class ModelUnavailable(RuntimeError):
