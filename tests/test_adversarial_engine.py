@@ -154,3 +154,22 @@ def test_transfer_to_the_same_model_is_fooled_and_needs_the_same_classes():
     assert same.fooled == result.success and same.adversarial_top[0].index == result.adv_label
     with pytest.raises(ValueError, match="other classes"):
         transfer(result, model, spec, ["x"] * 10)
+
+
+def test_pgd_strength_on_a_few_imagenet_photos(shared_data):
+    # The full 100-photo measurement is benchmarks/bench_adversarial.py; this is its first three photos.
+    import csv
+
+    from udl_viz.adversarial.pixels import crop_pixels
+    from udl_viz.models import get_spec, load_model
+
+    folder = shared_data / "imagenet-sample-100"
+    rows = list(csv.DictReader((folder / "labels.csv").open()))[:3]
+    spec, model = get_spec("efficientnet_lite0"), load_model("efficientnet_lite0").requires_grad_(False)
+    pixels = np.stack([crop_pixels(spec, Image.open(folder / "images" / r["filename"]).convert("RGB")) for r in rows])
+    labels = predict_pixels(model, spec, pixels).argmax(dim=1)
+    untargeted = perturb(model, spec, pixels, labels.tolist(), method="pgd", eps=2, steps=10)
+    assert (predict_pixels(model, spec, untargeted).argmax(dim=1) != labels).all()
+    targets = (labels + 500) % 1000
+    targeted = perturb(model, spec, pixels, targets.tolist(), method="pgd", eps=8, steps=10, targeted=True)
+    assert (predict_pixels(model, spec, targeted).argmax(dim=1) == targets).sum() >= 2
