@@ -7,7 +7,7 @@ from udl_viz.figures.adversarial import (
     attack_figure,
     gradcam_figure,
     robustness_figure,
-    transfer_figure,
+    top5_pair_figure,
 )
 from udl_viz.figures.augment import sweep_figure
 from udl_viz.ui.adversarial import (
@@ -34,7 +34,8 @@ st.subheader("An invisible change")
 choice = attack_controls(ctx)
 result = run_attack(ctx, choice)
 before, after = result.original_top[0], result.adversarial_top[0]
-m1, m2, m3, m4 = st.columns(4)
+m1, m2 = st.columns(2)
+m3, m4 = st.columns(2)
 m1.metric("Before", f"{before.label} ({before.prob:.0%})")
 m2.metric("After", f"{after.label} ({after.prob:.0%})")
 m3.metric("Largest change per pixel", f"{result.linf} of 255 levels")
@@ -44,10 +45,12 @@ m4.metric("Attack", f"✓ {goal}" if result.success else "✗ not fooled",
 show_figure(attack_figure(result, f"{ctx.spec.title}: {choice.method.upper()} at ε = {choice.eps}"
                           + (f", aiming for '{names[choice.target]}'" if choice.target is not None else "")),
             key="adv_attack")
-st.caption(f"Left: what the model sees. Middle: the change, multiplied by {amplification(result)} so you can see it "
+show_figure(top5_pair_figure(result.original_top, result.adversarial_top, ("original", "adversarial"),
+                             "Top-5 before and after", highlight=choice.target), key="adv_top5")
+st.caption(f"Left: what the model sees. Middle: the change, multiplied by {amplification(result)} to be visible "
            "(mid-grey means untouched; every colour channel of every pixel moved by at most "
            f"{result.linf} level{'s' if result.linf != 1 else ''} of 255). Right: the sum of the two, which "
-           "looks the same to you. Below each photo: its five most likely classes. The attack follows the sign "
+           "looks the same to you. Below: the five most likely classes of each (the target in orange). The attack follows the sign "
            "of the gradient of the loss with respect to the pixels: it pushes every pixel a tiny step in "
            "the direction that hurts the network most.")
 download_button(result, ctx.image_label.rsplit(".", 1)[0])
@@ -70,11 +73,13 @@ else:
     m2.metric(f"{moved.model_title} on the adversarial image",
               f"{moved.adversarial_top[0].label} ({moved.adversarial_top[0].prob:.0%})",
               delta="fooled too" if moved.fooled else "not fooled", delta_color="off")
-    show_figure(transfer_figure(moved, f"{moved.model_title} sees the image attacked on {ctx.spec.title}"),
+    show_figure(top5_pair_figure(moved.clean_top, moved.adversarial_top, ("original", "adversarial"),
+                                 f"{moved.model_title.split(' (')[0]} on both images", highlight=choice.target),
                 key="adv_transfer")
     st.caption(f"The perturbation was computed on {ctx.spec.title} only; {moved.model_title} never took part "
-               f"(both images are resized to its input the same way). Its confidence in its own answer fell by "
-               f"{moved.label_prob_drop:.0%}. Attacks that transfer work even on networks whose weights the "
+               f"(both images are resized to its input the same way). Its probability of '{moved.clean_top[0].label}' "
+               f"went from {moved.clean_top[0].prob:.0%} to {moved.label_prob_after:.0%}. "
+               "Attacks that transfer work even on networks whose weights the "
                "attacker cannot see; a larger ε transfers more often.")
 
 st.subheader("How small can the change be?")

@@ -32,7 +32,7 @@ def test_default_view_fools_lite0_with_a_small_untargeted_pgd_and_transfers_to_l
     assert values["Before"] != values["After"]
     assert values["Largest change per pixel"] in ("1 of 255 levels", "2 of 255 levels")
     assert any(k.startswith("EfficientNet-Lite2 (ImageNet) on the adversarial") for k in values)
-    assert len(chart_ids(at)) == 4  # attack, Grad-CAM, transfer, rotation
+    assert len(chart_ids(at)) == 5  # attack, top-5, Grad-CAM, transfer, rotation
     assert any("[Data augmentation" in m.value and "(Data_Augmentation)" in m.value for m in at.markdown)
     assert at.get("download_button")
 
@@ -41,7 +41,7 @@ def test_digits_targeted_attack_curves_and_state_that_follows_the_image():
     at = app(model="digits_cnn", sample="Digit 3").run()
     assert not at.exception and not at.error
     assert any("same classes" in i.value for i in at.info)  # no second digits model to transfer to
-    assert len(chart_ids(at)) == 3
+    assert len(chart_ids(at)) == 5
     eps = next(s for s in at.slider if s.label.startswith("ε"))
     eps.set_value(64).run()
     at.toggle(key="adv_flip").set_value(True).run()
@@ -56,7 +56,7 @@ def test_digits_targeted_attack_curves_and_state_that_follows_the_image():
     assert values["After"].startswith("8 (") == (values["Attack"] == "✓ reached the target")
     at.toggle(key="adv_curves").set_value(True).run()
     assert not at.exception
-    assert len(chart_ids(at)) == 4
+    assert len(chart_ids(at)) == 5
     at.sidebar.selectbox[1].set_value("Digit 5").run()  # a new image: the target starts again from its default
     assert not at.exception
     assert next(s for s in at.selectbox if s.label == "Target class").value == 6

@@ -32,7 +32,7 @@ SETTINGS = (
     Setting("method", "Attack", "pgd", choices=tuple(METHODS), labels=tuple(METHODS.values()),
             help="FGSM takes one step of size ε along the sign of the gradient; PGD takes many small "
                  "steps and stays within ε of the photo, so it finds stronger attacks."),
-    Setting("eps", "ε: largest change per pixel (levels of 255)", 2, minimum=0, maximum=MAX_EPS, step=1,
+    Setting("eps", "ε (pixel levels of 255)", 2, minimum=0, maximum=MAX_EPS, step=1,
             help="No pixel of any colour channel moves by more than this many levels (of 0–255)."),
     Setting("steps", "PGD steps", 10, minimum=1, maximum=100, step=1,
             help="More steps find stronger attacks and take longer. FGSM always takes one."),

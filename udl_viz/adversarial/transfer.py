@@ -24,11 +24,10 @@ class TransferResult:
     fooled: bool
 
     @property
-    def label_prob_drop(self) -> float:
-        """How much the other model's probability of its own clean label fell."""
+    def label_prob_after(self) -> float:
+        """The other model's probability of its own clean label on the adversarial crop (0 if out of its top-5)."""
         label = self.clean_top[0].index
-        after = next((p.prob for p in self.adversarial_top if p.index == label), 0.0)
-        return self.clean_top[0].prob - after
+        return next((p.prob for p in self.adversarial_top if p.index == label), 0.0)
 
 
 def fit_crop(pixels: np.ndarray, spec: ModelSpec) -> np.ndarray:

@@ -11,7 +11,6 @@ from plotly.subplots import make_subplots
 from udl_viz import style
 from udl_viz.adversarial.attack import METHODS, AttackResult
 from udl_viz.adversarial.robustness import RobustnessCurve
-from udl_viz.adversarial.transfer import TransferResult
 from udl_viz.inference import Prediction
 
 
@@ -38,31 +37,30 @@ def _bars(fig: go.Figure, predictions: Sequence[Prediction], row: int, col: int,
                          marker_color=colours, text=[f"{p.prob:.0%}" for p in preds], textposition="auto",
                          hovertemplate="%{y}: %{x:.2%}<extra></extra>", showlegend=False), row=row, col=col)
     fig.update_xaxes(range=[0, 1], tickformat=".0%", title_text="probability", row=row, col=col)
+    fig.update_yaxes(automargin=True, row=row, col=col)
 
 
 def attack_figure(result: AttackResult, title: str) -> go.Figure:
-    """Original, amplified perturbation and adversarial crop side by side; top-5 under both crops."""
-    scale = amplification(result)
-    fig = make_subplots(
-        rows=2, cols=3, row_heights=[0.62, 0.38], vertical_spacing=0.1, horizontal_spacing=0.12,
-        subplot_titles=[f"original: {result.original_top[0].label} {result.original_top[0].prob:.0%}",
-                        f"perturbation ×{scale} (grey = no change)",
-                        f"adversarial: {result.adversarial_top[0].label} {result.adv_prob:.0%}",
-                        "top-5, original", f"changes per pixel channel (|change| ≤ {result.linf})",
-                        "top-5, adversarial"])
+    """Original, amplified perturbation and adversarial crop side by side, the scale in the middle title."""
+    fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.03, subplot_titles=[
+        f"original<br>{result.original_top[0].label} {result.original_top[0].prob:.0%}",
+        f"change ×{amplification(result)}<br>(grey = none)",
+        f"adversarial<br>{result.adversarial_top[0].label} {result.adv_prob:.0%}"])
     for col, pixels in ((1, rgb(result.original)), (2, amplified(result)), (3, rgb(result.adversarial))):
         fig.add_trace(go.Image(z=pixels, hoverinfo="skip"), row=1, col=col)
-        fig.update_xaxes(visible=False, row=1, col=col)
-        fig.update_yaxes(visible=False, scaleanchor=f"x{col if col > 1 else ''}", row=1, col=col)
-    _bars(fig, result.original_top, 2, 1, style.PALETTE[0], highlight=result.target)
-    _bars(fig, result.adversarial_top, 2, 3, style.PALETTE[0], highlight=result.target)
-    levels, counts = np.unique(result.perturbation, return_counts=True)
-    fig.add_trace(go.Bar(x=levels, y=counts / result.perturbation.size, marker_color=style.PALETTE[4],
-                         hovertemplate="change %{x} levels: %{y:.1%} of pixel channels<extra></extra>",
-                         showlegend=False), row=2, col=2)
-    fig.update_xaxes(title_text="change (levels of 255)", row=2, col=2)
-    fig.update_yaxes(title_text="share", tickformat=".0%", row=2, col=2)
-    fig.update_layout(title=title, height=760, margin={"l": 20, "r": 20, "t": 90, "b": 50})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(title=title, height=430, margin={"l": 10, "r": 10, "t": 130, "b": 10})
+    return fig
+
+
+def top5_pair_figure(before: Sequence[Prediction], after: Sequence[Prediction], titles: tuple[str, str],
+                     title: str, *, highlight: int | None = None, colour: str = style.PALETTE[0]) -> go.Figure:
+    """Two top-5 bar charts side by side (before / after); ``highlight`` marks a target class in orange."""
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.4, subplot_titles=list(titles))
+    _bars(fig, before, 1, 1, colour, highlight)
+    _bars(fig, after, 1, 2, colour, highlight)
+    fig.update_layout(title=title, height=360, margin={"l": 20, "r": 20, "t": 100, "b": 50})
     return fig
 
 
@@ -87,25 +85,15 @@ def gradcam_figure(result: AttackResult, maps: tuple[np.ndarray, np.ndarray], ti
                    opacity: float = 0.5) -> go.Figure:
     """Grad-CAM of the original (for its label) and of the adversarial crop (for its label), one colour scale."""
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.04, subplot_titles=[
-        f"original, explaining '{result.original_top[0].label}'",
-        f"adversarial, explaining '{result.adversarial_top[0].label}'"])
+        f"original<br>explains '{result.original_top[0].label}'",
+        f"adversarial<br>explains '{result.adversarial_top[0].label}'"])
     for col, (pixels, cam) in enumerate(((result.original, maps[0]), (result.adversarial, maps[1])), start=1):
         fig.add_trace(go.Image(z=rgb(pixels), hoverinfo="skip"), row=1, col=col)
         fig.add_trace(go.Heatmap(z=cam / (float(cam.max()) or 1.0), coloraxis="coloraxis", opacity=opacity,
                                  hovertemplate="x=%{x} y=%{y}<br>Grad-CAM=%{z:.2f}<extra></extra>"), row=1, col=col)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
-    fig.update_layout(title=title, height=480, margin={"l": 10, "r": 10, "t": 90, "b": 10},
+    fig.update_layout(title=title, height=480, margin={"l": 10, "r": 10, "t": 130, "b": 10},
                       coloraxis={"colorscale": style.HEAT, "cmin": 0, "cmax": 1,
                                  "colorbar": {"title": {"text": "Grad-CAM (relative)"}}})
-    return fig
-
-
-def transfer_figure(result: TransferResult, title: str) -> go.Figure:
-    """The other model's top-5 on the original and on the adversarial crop."""
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.3,
-                        subplot_titles=["on the original", "on the adversarial image"])
-    _bars(fig, result.clean_top, 1, 1, style.PALETTE[2], highlight=result.target)
-    _bars(fig, result.adversarial_top, 1, 2, style.PALETTE[2], highlight=result.target)
-    fig.update_layout(title=title, height=340, margin={"l": 20, "r": 20, "t": 90, "b": 50})
     return fig

@@ -162,6 +162,6 @@ def download_button(result: AttackResult, label: str) -> None:
 def link_page(path: str, label: str) -> None:
     """A link to another page of the app (a plain relative link when this page runs on its own)."""
     try:
-        st.page_link(path, label=label, icon="🔄")
+        st.page_link(path, label=label)
     except StreamlitPageNotFoundError:
-        st.markdown(f"🔄 [{label}]({path.rsplit('/', 1)[-1][3:-3]})")
+        st.markdown(f"[{label}]({path.rsplit('/', 1)[-1][3:-3]})")
