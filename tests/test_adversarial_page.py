@@ -41,7 +41,7 @@ def test_digits_targeted_attack_curves_and_state_that_follows_the_image():
     at = app(model="digits_cnn", sample="Digit 3").run()
     assert not at.exception and not at.error
     assert any("same classes" in i.value for i in at.info)  # no second digits model to transfer to
-    assert len(chart_ids(at)) == 5
+    assert len(chart_ids(at)) == 4
     eps = next(s for s in at.slider if s.label.startswith("ε"))
     eps.set_value(64).run()
     at.toggle(key="adv_flip").set_value(True).run()
