@@ -51,13 +51,12 @@ def attack_controls(ctx: CnnContext) -> AttackChoice:
     values = setting_widgets(SETTINGS, "adv", columns=3)
     names = ctx.spec.class_names()
     label = ctx.predictions(1)[0].index
-    left, right = st.columns([1, 2])
-    targeted = left.toggle("Targeted: make it a class I choose", key="adv_targeted",
+    targeted = st.toggle("Targeted: make it a class I choose", key="adv_targeted",
                            help="Untargeted: any wrong answer will do. Targeted: the attack aims for one class.")
     target = None
     if targeted:
         # Keyed by model and image: a new photo or model starts again from the suggested target.
-        target = right.selectbox("Target class", range(len(names)), index=suggested_target(names, label),
+        target = st.selectbox("Target class", range(len(names)), index=suggested_target(names, label),
                                  format_func=lambda i: f"{names[i]} (class {i})",
                                  key=f"adv_target_{ctx.spec.name}_{ctx.image_key}",
                                  help="Type to search, e.g. 'timber wolf' to make a husky a wolf.")
