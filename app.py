@@ -33,6 +33,11 @@ TOUR = [
         ("pages/10_Data_Augmentation.py", "Data augmentation", "which transformations keep the label, and which turn a 6 into a 9"),
         ("pages/11_Fine_Tuning.py", "Fine-tuning", "train a new head on a few images of your own, in seconds"),
     ]),
+    ("Generative models", "A counterfeiter and a cop: the generator learns to make data the discriminator "
+     "cannot tell from real.", [
+        ("pages/12_Generative_Models.py", "Generative models", "a 2-D GAN playground, a GAN learning digits live, "
+         "and a VAE's latent map"),
+    ]),
 ]
 
 

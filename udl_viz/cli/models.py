@@ -15,6 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from udl_viz.cli.jsonl import emit
     from udl_viz.models import REGISTRY
+    from udl_viz.models.registry import GENERATORS
 
     for spec in REGISTRY.values():
         reason = spec.unavailable_reason()
@@ -25,4 +26,12 @@ def run(args: argparse.Namespace) -> int:
         else:
             status = "available" if reason is None else f"unavailable: {reason}"
             print(f"{spec.name:20s} {spec.title:40s} {status}")
+    for spec in GENERATORS.values():
+        reason = spec.unavailable_reason()
+        if args.json:
+            emit({"name": spec.name, "title": spec.title, "kind": spec.kind, "available": reason is None,
+                  "reason": reason, "weights": spec.weights_source})
+        else:
+            status = "available" if reason is None else f"unavailable: {reason}"
+            print(f"{spec.name:20s} {spec.title:40s} {status} (generator: python -m udl_viz generate --model {spec.name})")
     return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from udl_viz.models import digits, efficientnet_lite, torchvision_zoo
+from udl_viz.models import digits, efficientnet_lite, generators, torchvision_zoo
 from udl_viz.models.spec import ModelSpec
 
 REGISTRY: dict[str, ModelSpec] = {
@@ -17,6 +17,8 @@ REGISTRY: dict[str, ModelSpec] = {
     )
 }
 DEFAULT_MODEL = efficientnet_lite.SPEC.name
+#: Models that make data (kind "generator"): ``generate --model NAME``.
+GENERATORS: dict[str, generators.GeneratorSpec] = {spec.name: spec for spec in (generators.GAN, generators.VAE)}
 
 
 class ModelUnavailable(RuntimeError):
