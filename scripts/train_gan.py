@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -50,7 +51,7 @@ def main() -> None:
     metrics = dataclasses.asdict(evaluate(sample_gan(trainer.average, EVAL_SAMPLES, seed=args.seed)))
     print({k: v for k, v in metrics.items() if k != "class_shares"}, "class shares", metrics["class_shares"])
     state = trainer.state()
-    state["grids"] = torch.tensor(grids, dtype=torch.uint8)
+    state["grids"] = torch.from_numpy(np.stack(grids)).to(torch.uint8)
     state["metrics"] = {**metrics, "class_shares": list(metrics["class_shares"])}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     torch.save(state, args.out)

@@ -27,6 +27,7 @@ TARGETS = {"ring": "Ring of 8 Gaussians", "moons": "Two moons", "line": "A line"
 LOSSES = {"nonsaturating": "Non-saturating: G maximises log D(G(z))",
           "minimax": "Minimax: G minimises log(1 − D(G(z)))"}
 OPTIMIZERS = {"adam": "Adam", "sgd": "SGD"}
+LEARNING_RATES = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05)
 
 SETTINGS = (
     Setting("target", "Target distribution", "ring", choices=tuple(TARGETS), labels=tuple(TARGETS.values())),
@@ -34,13 +35,14 @@ SETTINGS = (
             help="Minimax is the original game; its gradient vanishes when D confidently rejects the fakes. "
                  "The non-saturating loss keeps the gradient strong early on."),
     Setting("optimizer", "Optimizer", "adam", choices=tuple(OPTIMIZERS), labels=tuple(OPTIMIZERS.values())),
-    Setting("lr_g", "Generator learning rate", 0.002, minimum=0.0001, maximum=0.05, step=0.0001),
-    Setting("lr_d", "Discriminator learning rate", 0.002, minimum=0.0001, maximum=0.05, step=0.0001),
-    Setting("d_steps", "Discriminator steps per generator step", 1, minimum=1, maximum=10, step=1),
+    Setting("lr_g", "Generator learning rate", 0.002, choices=LEARNING_RATES),
+    Setting("lr_d", "Discriminator learning rate", 0.002, choices=LEARNING_RATES),
+    Setting("d_steps", "D steps per G step", 1, minimum=1, maximum=10, step=1,
+            help="Discriminator updates before each generator update."),
     Setting("batch", "Batch size", 128, minimum=8, maximum=512, step=8),
 )
-#: Named settings that show the lesson: the defaults cover the ring; this makes the generator collapse.
-COLLAPSE = {"target": "ring", "loss": "nonsaturating", "optimizer": "sgd", "lr_g": 0.05, "lr_d": 0.002,
+#: The lesson's other half: the defaults cover the ring; a generator 20× faster than its discriminator collapses.
+COLLAPSE = {"target": "ring", "loss": "nonsaturating", "optimizer": "adam", "lr_g": 0.01, "lr_d": 0.0005,
             "d_steps": 1, "batch": 128}
 MAX_STEPS = 5000  # a run stops here; press reset to start again
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import torch
-from torch import nn
 from torch.nn import functional as F
 
 from udl_viz.gan.data import PIXEL_MAX, digits_split
@@ -16,15 +15,15 @@ from udl_viz.progress import Progress, report
 from udl_viz.settings import Setting
 
 GAN_SETTINGS = (
-    Setting("epochs", "Epochs", 150, minimum=1, maximum=400, step=1,
+    Setting("epochs", "Epochs", 160, minimum=1, maximum=400, step=1,
             help="One epoch shows every training digit to the discriminator once."),
-    Setting("lr_g", "Generator learning rate (Adam)", 0.001, minimum=0.0001, maximum=0.005, step=0.0001),
-    Setting("lr_d", "Discriminator learning rate (Adam)", 0.001, minimum=0.0001, maximum=0.005, step=0.0001),
+    Setting("lr_g", "Generator learning rate (Adam)", 0.002, choices=(0.0002, 0.0005, 0.001, 0.002, 0.005)),
+    Setting("lr_d", "Discriminator learning rate (Adam)", 0.002, choices=(0.0002, 0.0005, 0.001, 0.002, 0.005)),
     Setting("batch", "Batch size", 64, minimum=16, maximum=256, step=16),
 )
 VAE_SETTINGS = (
     Setting("epochs", "Epochs", 200, minimum=1, maximum=400, step=1),
-    Setting("lr", "Learning rate (Adam)", 0.002, minimum=0.0001, maximum=0.01, step=0.0001),
+    Setting("lr", "Learning rate (Adam)", 0.002, choices=(0.0005, 0.001, 0.002, 0.005)),
 )
 EMA_DECAY = 0.99  # the shown generator is an exponential moving average of the trained one's weights
 
@@ -38,8 +37,8 @@ def training_images(seed: int = 0) -> torch.Tensor:
 class GanTrainer:
     """A generator, a discriminator, their Adam optimizers and the history of one training run."""
 
-    lr_g: float = 0.001
-    lr_d: float = 0.001
+    lr_g: float = 0.002
+    lr_d: float = 0.002
     batch: int = 64
     seed: int = 0
     epoch: int = 0
@@ -100,16 +99,6 @@ class GanTrainer:
                 "settings": {"lr_g": self.lr_g, "lr_d": self.lr_d, "batch": self.batch}}
 
 
-def train_gan(epochs: int, seed: int = 0, lr_g: float = 0.001, lr_d: float = 0.001, batch: int = 64,
-              progress: Progress | None = None) -> GanTrainer:
-    """A GAN trained for ``epochs`` epochs."""
-    trainer = GanTrainer(lr_g=lr_g, lr_d=lr_d, batch=batch, seed=seed)
-    for epoch in range(epochs):
-        trainer.train_epoch()
-        report(progress, epoch + 1, epochs)
-    return trainer
-
-
 def vae_loss(model: VAE, x: torch.Tensor) -> torch.Tensor:
     """Negative ELBO per image: binary cross-entropy reconstruction plus KL(q(z|x) || N(0, I))."""
     logits, mean, log_var = model(x)
@@ -137,7 +126,3 @@ def train_vae(epochs: int, seed: int = 0, lr: float = 0.002, batch: int = 64,
         report(progress, epoch + 1, epochs)
     return model.eval(), losses
 
-
-def freeze(module: nn.Module) -> nn.Module:
-    """``module`` in eval mode without gradients."""
-    return module.eval().requires_grad_(False)

@@ -51,20 +51,20 @@ LIVE_TICK = 0.5
 LIVE_SECONDS = 600  # a live training run stops after this much wall-clock time, whatever its epochs
 GRID = 16  # digits in the evolving sample grid
 N_METRIC = 540
-SHIPPED, LIVE = "The shipped GAN (scripts/train_gan.py)", "Your GAN, trained on this page"
+SHIPPED, LIVE = "the shipped GAN", "your GAN"
 
 
 # ---------------------------------------------------------------- 2-D playground
 
 def toy_settings() -> dict:
     """The playground's knobs, with buttons that set them to show mode collapse or to avoid it."""
-    presets = st.columns([1, 1, 2])
-    presets[0].button("Show mode collapse", on_click=_set_toy, args=(toy2d.COLLAPSE,),
-                      help="The generator learns 20× faster than the discriminator: it chases one mode at a time.")
-    presets[1].button("Avoid it (defaults)", on_click=_set_toy, args=(resolve(toy2d.SETTINGS),),
-                      help="Equal learning rates: the discriminator keeps up and pushes fakes to every mode.")
-    presets[2].caption("Changing any setting starts a new run from scratch.")
-    return setting_widgets(toy2d.SETTINGS, "gan_toy", columns=4)
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.button("Show mode collapse", on_click=_set_toy, args=(toy2d.COLLAPSE,),
+                  help="The generator learns 20× faster than the discriminator: it chases one mode at a time.")
+        st.button("Avoid it (defaults)", on_click=_set_toy, args=(resolve(toy2d.SETTINGS),),
+                  help="Equal learning rates: the discriminator keeps up and pushes fakes to every mode.")
+        st.caption("Changing any setting starts a new game.")
+    return setting_widgets(toy2d.SETTINGS, "gan_toy", columns=3)
 
 
 def _set_toy(values: dict) -> None:
@@ -98,34 +98,43 @@ def _toy_reset() -> None:
 
 
 def toy_playground(values: dict) -> None:
-    """Play / pause / one step / reset, then the live view, advanced by a fragment while playing."""
-    gan = _toy(values)
-    playing = bool(st.session_state.get(TOY_PLAYING, False)) and not gan.finished
-    buttons = st.columns([1, 1, 1, 3])
-    buttons[0].button("⏸ Pause" if playing else "▶ Play", on_click=_toy_toggle, type="primary",
-                      disabled=gan.finished)
-    buttons[1].button("One step", on_click=_toy_step, help="One discriminator update, then one generator update.")
-    buttons[2].button("Reset", on_click=_toy_reset, help="New networks, step 0.")
-    if gan.finished:
-        buttons[3].info(f"This run stopped at its limit of {toy2d.MAX_STEPS:,} steps; press Reset to start again.")
+    """Play / pause / one step / reset, then the live view; only this part reruns while the game plays."""
+    _toy(values)
+    _toy_panel()
 
+
+@st.fragment
+def _toy_panel() -> None:
+    gan = st.session_state[TOY_KEY]
+    playing = bool(st.session_state.get(TOY_PLAYING, False)) and not gan.finished
+    with st.container(horizontal=True):
+        st.button("⏸ Pause" if playing else "▶ Play", on_click=_toy_toggle, type="primary", disabled=gan.finished)
+        st.button("One step", on_click=_toy_step, help="One discriminator update, then one generator update.")
+        st.button("Reset", on_click=_toy_reset, help="New networks, step 0.")
+    if gan.finished:
+        st.info(f"This run stopped at its limit of {toy2d.MAX_STEPS:,} steps; press Reset to start again.")
+
+    # A nested fragment: the buttons above redraw it with or without a timer, the rest of the page stays put.
     @st.fragment(run_every=TOY_TICK if playing else None)
     def live() -> None:
-        gan = st.session_state[TOY_KEY]
+        gan = st.session_state.get(TOY_KEY)
+        if gan is None:
+            return
         if st.session_state.get(TOY_PLAYING) and not gan.finished:
             gan.step(TOY_STEPS_PER_TICK)
             if gan.finished:
                 st.session_state[TOY_PLAYING] = False
-                st.rerun()
+                st.rerun(scope="app")
         view = gan.view()
         m = st.columns(4)
         m[0].metric("Step", f"{view.step:,}")
         m[1].metric("Target covered", f"{view.coverage:.0%}",
                     help=f"Share of real points with a fake within {toy2d.COVER_RADIUS} of it.")
         if gan.target == "ring":
-            m[2].metric("Ring modes the fakes reach", f"{toy2d.ring_modes_hit(view.fake)} of 8")
+            m[2].metric("Ring modes reached", f"{toy2d.ring_modes_hit(view.fake)} of 8",
+                        help="Gaussians of the ring holding at least 2 % of the fakes.")
         if len(view.losses):
-            m[3].metric("Losses now (D / G)", f"{view.losses[-1, 0]:.2f} / {view.losses[-1, 1]:.2f}")
+            m[3].metric("Loss D / G", f"{view.losses[-1, 0]:.2f} / {view.losses[-1, 1]:.2f}")
         left, right = st.columns([3, 2])
         with left:
             show_figure(toy_figure(view.real, view.fake, view.arrows, view.grid, view.surface,
@@ -280,7 +289,7 @@ def real_vs_fake(seed: int) -> None:
         show_figure(digits_figure(real, "Real (held out, never trained on)", captions(real), columns=4),
                     key="gan_real")
     with right:
-        show_figure(digits_figure(fake, f"Generated: {label.lower()}, epoch {epoch}", captions(fake), columns=4),
+        show_figure(digits_figure(fake, f"Generated by {label} (epoch {epoch})", captions(fake), columns=4),
                     key="gan_fake")
     st.caption("Above each digit: what a classifier trained on real digits reads (and how sure it is) · "
                "D = the discriminator's probability that the digit is real.")
