@@ -71,7 +71,7 @@ def test_figures_have_titles_and_the_expected_traces():
     images = rng.integers(0, 17, size=(5, 8, 8))
     fig = digits_figure(images, "digits", labels=list("abcde"), columns=4)
     assert fig.layout.title.text == "digits" and [a.text for a in fig.layout.annotations] == list("abcde")
-    assert fig.data[0].z.shape == (2 * 13, 4 * 9 - 1)  # two rows of label band + digit + gap
+    assert fig.data[0].z.shape == (2 * 12, 4 * 9 - 1)  # two rows of (label band, digit, gap)
     assert history_figure([(1, 2)] * 3, [(0.6, 0.4)] * 3, "h").layout.title.text == "h"
     bars = class_share_figure([0.1] * 9 + [0.01], "shares")
     assert bars.data[0].marker.color[-1] != bars.data[0].marker.color[0]  # the class under 5 % stands out

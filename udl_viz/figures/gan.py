@@ -20,7 +20,7 @@ def toy_figure(real: np.ndarray, fake: np.ndarray, arrows: np.ndarray, grid: np.
                title: str, show_arrows: bool = True) -> go.Figure:
     """Real and fake 2-D points over the discriminator's P(real) surface, with the generator's gradient arrows."""
     fig = go.Figure(go.Heatmap(x=grid, y=grid, z=surface, zmin=0, zmax=1, colorscale=SURFACE_SCALE, opacity=0.85,
-                               colorbar={"title": {"text": "D(x) = P(real)"}, "len": 0.8},
+                               colorbar={"title": {"text": "D(x)", "side": "top"}, "len": 0.9, "thickness": 15},
                                hovertemplate="(%{x:.2f}, %{y:.2f}): D says real with p = %{z:.2f}<extra></extra>"))
     fig.add_trace(go.Scatter(x=real[:, 0], y=real[:, 1], mode="markers", name="real data",
                              marker={"color": REAL_COLOUR, "size": 6, "symbol": "circle"}))
@@ -36,9 +36,9 @@ def toy_figure(real: np.ndarray, fake: np.ndarray, arrows: np.ndarray, grid: np.
                              marker={"color": FAKE_COLOUR, "size": 6, "symbol": "diamond",
                                      "line": {"width": 0.5, "color": "#000000"}}))
     low, high = float(grid[0]), float(grid[-1])
-    fig.update_layout(title=title, height=560, legend={"orientation": "h", "y": -0.08},
+    fig.update_layout(title=title, height=620, legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
                       xaxis={"range": [low, high], "title": "x₁", "constrain": "domain"},
-                      yaxis={"range": [low, high], "title": "x₂", "scaleanchor": "x"})
+                      yaxis={"range": [low, high], "title": "x₂", "scaleanchor": "x", "constrain": "domain"})
     return fig
 
 
@@ -66,7 +66,8 @@ def digits_figure(images: np.ndarray, title: str, labels: Sequence[str] | None =
     images = np.asarray(images, dtype=np.float32).reshape(-1, 8, 8)
     columns = max(1, min(columns, len(images)))
     rows = -(-len(images) // columns)
-    band = 4 if labels is not None else 0  # pixel rows reserved for each label
+    lines = max((str(label).count("<br>") + 1 for label in labels), default=1) if labels is not None else 0
+    band = 3 * lines  # pixel rows reserved above each digit for its label
     cell_w, cell_h = 9, 9 + band
     canvas = np.full((rows * cell_h, columns * cell_w - 1), np.nan, dtype=np.float32)
     annotations = []
@@ -75,11 +76,11 @@ def digits_figure(images: np.ndarray, title: str, labels: Sequence[str] | None =
         canvas[r * cell_h + band:r * cell_h + band + 8, c * cell_w:c * cell_w + 8] = image
         if labels is not None:
             annotations.append({"x": c * cell_w + 3.5, "y": r * cell_h + band / 2 - 0.5, "text": labels[i],
-                                "showarrow": False, "xref": "x", "yref": "y"})
+                                "showarrow": False, "xref": "x", "yref": "y", "font": {"size": 16}})
     fig = go.Figure(go.Heatmap(z=canvas, zmin=0, zmax=PIXEL_MAX, colorscale="Greys", showscale=False,
                                hovertemplate="pixel value %{z:.0f} of 16<extra></extra>"))
     fig.update_layout(title=title, annotations=annotations, plot_bgcolor="#D0D0D0",
-                      height=height or 90 + rows * (70 + 18 * (band > 0)),
+                      height=height or 80 + rows * (95 + 30 * lines),
                       margin={"l": 10, "r": 10, "t": 60, "b": 10},
                       xaxis={"visible": False, "constrain": "domain"},
                       yaxis={"visible": False, "autorange": "reversed", "scaleanchor": "x"})

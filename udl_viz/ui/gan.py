@@ -108,7 +108,7 @@ def _toy_panel() -> None:
     gan = st.session_state[TOY_KEY]
     playing = bool(st.session_state.get(TOY_PLAYING, False)) and not gan.finished
     with st.container(horizontal=True):
-        st.button("⏸ Pause" if playing else "▶ Play", on_click=_toy_toggle, type="primary", disabled=gan.finished)
+        st.button("Pause" if playing else "▶ Play", on_click=_toy_toggle, type="primary", disabled=gan.finished)
         st.button("One step", on_click=_toy_step, help="One discriminator update, then one generator update.")
         st.button("Reset", on_click=_toy_reset, help="New networks, step 0.")
     if gan.finished:
@@ -126,24 +126,21 @@ def _toy_panel() -> None:
                 st.session_state[TOY_PLAYING] = False
                 st.rerun(scope="app")
         view = gan.view()
-        m = st.columns(4)
-        m[0].metric("Step", f"{view.step:,}")
-        m[1].metric("Target covered", f"{view.coverage:.0%}",
-                    help=f"Share of real points with a fake within {toy2d.COVER_RADIUS} of it.")
-        if gan.target == "ring":
-            m[2].metric("Ring modes reached", f"{toy2d.ring_modes_hit(view.fake)} of 8",
-                        help="Gaussians of the ring holding at least 2 % of the fakes.")
-        if len(view.losses):
-            m[3].metric("Loss D / G", f"{view.losses[-1, 0]:.2f} / {view.losses[-1, 1]:.2f}")
-        left, right = st.columns([3, 2])
-        with left:
-            show_figure(toy_figure(view.real, view.fake, view.arrows, view.grid, view.surface,
-                                   f"{toy2d.TARGETS[gan.target]}: step {view.step}"), key="gan_toy_plane")
-        with right:
+        with st.container(horizontal=True):
+            st.metric("Step", f"{view.step:,}")
+            st.metric("Data covered", f"{view.coverage:.0%}",
+                      help=f"Share of real points with a fake within {toy2d.COVER_RADIUS} of it.")
+            if gan.target == "ring":
+                st.metric("Modes reached", f"{toy2d.ring_modes_hit(view.fake)} of 8",
+                          help="Gaussians of the ring holding at least 2 % of the fakes.")
             if len(view.losses):
-                show_figure(toy_loss_figure(view.losses, gan.loss, "Both losses over time"), key="gan_toy_losses")
-            else:
-                st.info("Press **▶ Play** or **One step** to start the game.")
+                st.metric("Loss D / G", f"{view.losses[-1, 0]:.2f} / {view.losses[-1, 1]:.2f}")
+        show_figure(toy_figure(view.real, view.fake, view.arrows, view.grid, view.surface,
+                               f"{toy2d.TARGETS[gan.target]}: step {view.step}"), key="gan_toy_plane")
+        if len(view.losses):
+            show_figure(toy_loss_figure(view.losses, gan.loss, "Both losses over time"), key="gan_toy_losses")
+        else:
+            st.info("Press **▶ Play** or **One step** to start the game.")
 
     live()
 
@@ -204,12 +201,12 @@ def training_panel() -> None:
     with st.expander("Training settings"):
         values = setting_widgets(GAN_SETTINGS, "gan_live", columns=4)
     run = live_run()
-    buttons = st.columns([1, 1, 1, 2])
-    buttons[0].button("Train a GAN from scratch", type="primary", on_click=_start_live, args=(values,))
+    buttons = st.container(horizontal=True)
+    buttons.button("Train a GAN from scratch", type="primary", on_click=_start_live, args=(values,))
     if run is not None:
         finished = run.trainer.epoch >= run.epochs
-        buttons[1].button("⏸ Pause" if run.running else "▶ Resume", on_click=_toggle_live, disabled=finished)
-        buttons[2].button("Discard it", on_click=_discard_live, help="Back to the shipped GAN.")
+        buttons.button("Pause" if run.running else "▶ Resume", on_click=_toggle_live, disabled=finished)
+        buttons.button("Discard it", on_click=_discard_live, help="Back to the shipped GAN.")
     if run is None:
         _shipped_recording()
         return
@@ -233,13 +230,10 @@ def training_panel() -> None:
             st.info("Press ▶ Resume to train the first epoch.")
             return
         state = "training…" if run.running else ("finished" if run.trainer.epoch >= run.epochs else "paused")
-        left, right = st.columns([2, 3])
-        with left:
-            show_figure(digits_figure(run.grids[-1], f"The same 16 noise vectors after epoch {run.trainer.epoch} "
-                                                     f"({state})"), key="gan_live_grid")
-        with right:
-            show_figure(history_figure(run.trainer.losses, run.trainer.verdicts, "Your GAN, epoch by epoch"),
-                        key="gan_live_history")
+        show_figure(digits_figure(run.grids[-1], f"The same 16 noise vectors after epoch {run.trainer.epoch} "
+                                                 f"({state})"), key="gan_live_grid")
+        show_figure(history_figure(run.trainer.losses, run.trainer.verdicts, "Your GAN, epoch by epoch"),
+                    key="gan_live_history")
         if run.out_of_time and not run.running:
             st.info(f"Live training stops after {LIVE_SECONDS // 60} minutes; this run is kept as it is.")
 
@@ -252,13 +246,10 @@ def _shipped_recording() -> None:
     epochs = len(gan.grids)
     epoch = st.slider("Replay the shipped training run: epoch", 1, epochs, epochs, key="gan_replay_epoch",
                       help="The same 16 noise vectors, decoded by the generator as it was after each epoch.")
-    left, right = st.columns([2, 3])
-    with left:
-        show_figure(digits_figure(gan.grids[epoch - 1], f"Shipped GAN after epoch {epoch} of {epochs}"),
-                    key="gan_replay_grid")
-    with right:
-        show_figure(history_figure(gan.losses, gan.verdicts, "The shipped run, epoch by epoch"),
-                    key="gan_replay_history")
+    show_figure(digits_figure(gan.grids[epoch - 1], f"The shipped GAN after epoch {epoch} of {epochs}"),
+                key="gan_replay_grid")
+    show_figure(history_figure(gan.losses, gan.verdicts, "The shipped run, epoch by epoch"),
+                key="gan_replay_history")
 
 
 def current_generator() -> tuple[str, torch.nn.Module, torch.nn.Module, int]:
@@ -281,16 +272,11 @@ def real_vs_fake(seed: int) -> None:
 
     def captions(images: np.ndarray) -> list[str]:
         probs = classify(images)
-        return [f"{p.argmax()} {p.max():.0%} · D {d:.2f}" for p, d in zip(probs, verdicts(discriminator, images),
+        return [f"{p.argmax()} {p.max():.0%}<br>D {d:.2f}" for p, d in zip(probs, verdicts(discriminator, images),
                                                                            strict=True)]
 
-    left, right = st.columns(2)
-    with left:
-        show_figure(digits_figure(real, "Real (held out, never trained on)", captions(real), columns=4),
-                    key="gan_real")
-    with right:
-        show_figure(digits_figure(fake, f"Generated by {label} (epoch {epoch})", captions(fake), columns=4),
-                    key="gan_fake")
+    show_figure(digits_figure(real, "Real digits (held out, never trained on)", captions(real)), key="gan_real")
+    show_figure(digits_figure(fake, f"Generated by {label} (epoch {epoch})", captions(fake)), key="gan_fake")
     st.caption("Above each digit: what a classifier trained on real digits reads (and how sure it is) · "
                "D = the discriminator's probability that the digit is real.")
 
@@ -302,7 +288,7 @@ def nearest_neighbours(seed: int) -> None:
     distance, index = nearest_training(fake)
     train = digits_split().x_train
     pairs = np.stack([fake, train[index]], 1).reshape(-1, 8, 8)
-    labels = [text for d in distance for text in ("generated", f"nearest, d={d:.0f}")]
+    labels = [text for d in distance for text in ("fake", f"real<br>d={d:.0f}")]
     show_figure(digits_figure(pairs, "Each generated digit and its nearest training digit", labels, columns=8),
                 key="gan_nearest")
 
@@ -312,7 +298,7 @@ def walk(seed_a: int, seed_b: int, steps: int) -> None:
     _label, generator, _d, _epoch = current_generator()
     images = latent_walk(generator, seed_a, seed_b, steps)
     show_figure(digits_figure(images, f"From noise #{seed_a} to noise #{seed_b} in {steps} steps",
-                              [f"t={t:.2f}" for t in np.linspace(0, 1, steps)], columns=steps),
+                              [f"{t:.2f}" for t in np.linspace(0, 1, steps)], columns=steps),
                 key="gan_walk")
 
 
@@ -367,11 +353,8 @@ def _vae_map() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 def vae_panel() -> None:
     """The VAE's 2-D latent map of the training digits, decoded digits across it, and its samples' numbers."""
     means, labels, images, axis = _vae_map()
-    left, right = st.columns(2)
-    with left:
-        show_figure(latent_map_figure(means, labels, "Where the encoder puts each training digit"), key="vae_map")
-    with right:
-        show_figure(decoded_map_figure(images, axis, "What the decoder makes at each point"), key="vae_decoded")
+    show_figure(latent_map_figure(means, labels, "Where the encoder puts each training digit"), key="vae_map")
+    show_figure(decoded_map_figure(images, axis, "What the decoder makes at each point"), key="vae_decoded")
     st.caption("Similar digits land close together, and the decoder fills the space between them with smooth "
                "blends: you can walk from a 0 to a 6 to a 5. Samples come from z ~ N(0, I), the middle of this map.")
     metrics_panel(_shipped_metrics("vae"), key="vae_metrics")
