@@ -13,7 +13,7 @@ from udl_viz.gan.metrics import THRESHOLDS, classify, copy_threshold, evaluate, 
 def test_split_is_stratified_and_holds_out_540():
     split = digits_split()
     assert split.x_test.shape == (N_HELD_OUT, 8, 8) and len(split.x_train) == 1797 - N_HELD_OUT
-    assert np.bincount(split.y_test).min() >= 53  # every class held out in proportion
+    assert np.bincount(split.y_test).min() >= 52  # every class held out in proportion (about 54 each)
     assert split.x_train.max() == 16 and np.all(split.x_train == np.round(split.x_train))
 
 
@@ -24,7 +24,7 @@ def test_real_against_real():
     probs = classify(split.x_test)
     assert (probs.argmax(1) == split.y_test).mean() > 0.95  # the judge knows real digits
     distance, _ = nearest_training(split.x_test)
-    assert (distance < copy_threshold()).mean() <= 0.01  # by definition: 1 % of unseen real digits
+    assert (distance < copy_threshold()).mean() == pytest.approx(0.01, abs=0.002)  # by definition: 1 % of unseen real digits
     copies = evaluate(split.x_train[:N_HELD_OUT])  # training digits themselves are copies
     assert copies.near_copies == 1.0 and copies.recognised > 0.9 and copies.rarest_class > 0.07
 
