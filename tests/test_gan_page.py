@@ -36,7 +36,7 @@ def test_default_view_shows_every_section_and_the_shipped_numbers():
     values = metrics(at)
     assert values["Step"] == [("0", "")]
     # the shipped GAN and the VAE, each measured against the four thresholds
-    assert len(values["Recognised by a digit classifier (p ≥ 0.9)"]) == 2
+    assert len(values["Recognised (p ≥ 0.9)"]) == 2
     gan = {label: rows[0] for label, rows in values.items() if len(rows) == 2}
     assert all(delta.startswith("meets") for _value, delta in gan.values()), gan
     titles = [c.proto.spec for c in at.get("plotly_chart")]
@@ -66,11 +66,11 @@ def test_live_training_from_scratch_then_measured():
     assert not at.exception
     run = at.session_state["gan_live"]
     assert run.trainer.epoch == 1 and run.running and len(run.grids) == 1
-    assert "Recognised by a digit classifier (p ≥ 0.9)" in metrics(at)  # the VAE's numbers stay
+    assert "Recognised (p ≥ 0.9)" in metrics(at)  # the VAE's numbers stay
     at.run()  # the next tick: the second and last epoch, then the page measures this GAN
     run = at.session_state["gan_live"]
     assert run.trainer.epoch == 2 and not run.running
     assert not at.exception and not at.error
-    assert 2 in run.measured and len(metrics(at)["Recognised by a digit classifier (p ≥ 0.9)"]) == 2
+    assert 2 in run.measured and len(metrics(at)["Recognised (p ≥ 0.9)"]) == 2
     button(at, "Discard it").click().run()
     assert "gan_live" not in at.session_state

@@ -103,7 +103,8 @@ def history_figure(losses: Sequence[tuple[float, float]], verdicts: Sequence[tup
     fig.update_yaxes(title_text="loss", row=1, col=1)
     fig.update_yaxes(title_text="mean P(real)", range=[0, 1], row=1, col=2)
     fig.update_xaxes(title_text="epoch")
-    fig.update_layout(title=title, height=340, legend={"orientation": "h", "y": -0.3})
+    fig.update_layout(title=title, height=440, legend={"orientation": "h", "y": -0.3, "yanchor": "top"},
+                      margin={"b": 140})
     return fig
 
 
@@ -115,9 +116,9 @@ def class_share_figure(shares: Sequence[float], title: str, minimum: float = 0.0
                            text=[f"{s:.0%}" for s in shares], textposition="outside",
                            hovertemplate="digit %{x}: %{y:.1%} of samples<extra></extra>"))
     fig.add_hline(y=minimum, line_dash="dash", annotation_text=f"minimum {minimum:.0%}",
-                  annotation_position="top right")
+                  annotation_position="bottom left")
     fig.add_hline(y=1 / len(shares), line_dash="dot", line_color="#777777", annotation_text="even share",
-                  annotation_position="bottom right")
+                  annotation_position="top left")
     fig.update_layout(title=title, xaxis_title="digit class (the classifier's reading)", yaxis_title="share of samples",
                       yaxis={"tickformat": ".0%", "range": [0, max(0.3, float(shares.max()) * 1.25)]}, height=320)
     return fig
@@ -140,11 +141,12 @@ def latent_map_figure(means: np.ndarray, labels: np.ndarray, title: str) -> go.F
 def decoded_map_figure(images: np.ndarray, axis: np.ndarray, title: str) -> go.Figure:
     """A K×K grid of decoded digits (images K×K×8×8) placed at their latent coordinates ``axis`` (K values)."""
     k = len(axis)
-    canvas = np.asarray(images, dtype=np.float32).reshape(k, k, 8, 8)[::-1]  # first row = highest z₂
-    canvas = canvas.transpose(0, 2, 1, 3).reshape(8 * k, 8 * k)
+    canvas = np.asarray(images, dtype=np.float32).reshape(k, k, 8, 8)[::-1]  # top row of digits: highest z₂
+    canvas = canvas.transpose(0, 2, 1, 3).reshape(8 * k, 8 * k)  # pixel rows top to bottom
     step = (axis[-1] - axis[0]) / max(k - 1, 1)
     coords = axis[0] - step / 2 + (np.arange(8 * k) + 0.5) * step / 8
-    fig = go.Figure(go.Heatmap(z=canvas[::-1], x=coords, y=coords, zmin=0, zmax=PIXEL_MAX, colorscale="Greys",
+    fig = go.Figure(go.Heatmap(z=canvas, x=coords, y=coords[::-1], zmin=0, zmax=PIXEL_MAX, colorscale="Greys",
                                showscale=False, hovertemplate="z = (%{x:.2f}, %{y:.2f})<extra></extra>"))
-    fig.update_layout(title=title, xaxis_title="z₁", yaxis={"title": "z₂", "scaleanchor": "x"}, height=520)
+    fig.update_layout(title=title, height=560, xaxis={"title": "z₁", "constrain": "domain"},
+                      yaxis={"title": "z₂", "scaleanchor": "x", "constrain": "domain"})
     return fig

@@ -22,10 +22,10 @@ from udl_viz.gan.data import PIXEL_MAX, DigitsSplit, digits_split
 CONFIDENT = 0.9
 #: (attribute, label, threshold, True if higher is better)
 THRESHOLDS = (
-    ("recognised", "Recognised by a digit classifier (p ≥ 0.9)", 0.60, True),
-    ("rarest_class", "Share of the rarest digit class", 0.05, True),
-    ("near_copies", "Near-copies of a training digit", 0.05, False),
-    ("two_sample_accuracy", "Real-vs-generated forest accuracy", 0.85, False),
+    ("recognised", "Recognised (p ≥ 0.9)", 0.60, True),
+    ("rarest_class", "Rarest digit class", 0.05, True),
+    ("near_copies", "Near-copies", 0.05, False),
+    ("two_sample_accuracy", "Forest: real vs fake", 0.85, False),
 )
 COPY_PERCENTILE = 1.0
 

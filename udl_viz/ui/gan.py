@@ -52,6 +52,13 @@ LIVE_SECONDS = 600  # a live training run stops after this much wall-clock time,
 GRID = 16  # digits in the evolving sample grid
 N_METRIC = 540
 SHIPPED, LIVE = "the shipped GAN", "your GAN"
+HELP = {
+    "recognised": "Share of generated digits that a CNN trained on real digits labels with probability ≥ 0.9.",
+    "rarest_class": "Share of the least generated digit class; 10 % is an even share, under 5 % means mode collapse.",
+    "near_copies": "Share of generated digits closer to a training digit than 99 % of unseen real digits are.",
+    "two_sample_accuracy": "Cross-validated accuracy of a random forest telling 540 generated from 540 held-out "
+                           "real digits: 0.50 means it cannot tell them apart.",
+}
 
 
 # ---------------------------------------------------------------- 2-D playground
@@ -86,7 +93,6 @@ def _toy_toggle() -> None:
 
 
 def _toy_step() -> None:
-    st.session_state[TOY_PLAYING] = False
     gan = st.session_state.get(TOY_KEY)
     if gan is not None:
         gan.step(1)
@@ -98,23 +104,18 @@ def _toy_reset() -> None:
 
 
 def toy_playground(values: dict) -> None:
-    """Play / pause / one step / reset, then the live view; only this part reruns while the game plays."""
-    _toy(values)
-    _toy_panel()
+    """Play / pause and reset, then the live view: a fragment that advances the game while it plays.
 
-
-@st.fragment
-def _toy_panel() -> None:
-    gan = st.session_state[TOY_KEY]
+    Play, pause and reset rerun the page; the ticks and **One step** rerun only the fragment.
+    """
+    gan = _toy(values)
     playing = bool(st.session_state.get(TOY_PLAYING, False)) and not gan.finished
     with st.container(horizontal=True):
         st.button("Pause" if playing else "▶ Play", on_click=_toy_toggle, type="primary", disabled=gan.finished)
-        st.button("One step", on_click=_toy_step, help="One discriminator update, then one generator update.")
         st.button("Reset", on_click=_toy_reset, help="New networks, step 0.")
     if gan.finished:
         st.info(f"This run stopped at its limit of {toy2d.MAX_STEPS:,} steps; press Reset to start again.")
 
-    # A nested fragment: the buttons above redraw it with or without a timer, the rest of the page stays put.
     @st.fragment(run_every=TOY_TICK if playing else None)
     def live() -> None:
         gan = st.session_state.get(TOY_KEY)
@@ -124,7 +125,9 @@ def _toy_panel() -> None:
             gan.step(TOY_STEPS_PER_TICK)
             if gan.finished:
                 st.session_state[TOY_PLAYING] = False
-                st.rerun(scope="app")
+                st.rerun()
+        st.button("One step", on_click=_toy_step, disabled=playing or gan.finished,
+                  help="One discriminator update, then one generator update (while paused).")
         view = gan.view()
         with st.container(horizontal=True):
             st.metric("Step", f"{view.step:,}")
@@ -329,13 +332,14 @@ def metrics_panel(metrics: SampleMetrics | None, key: str) -> None:
         st.info("The numbers are measured when training pauses or finishes (it takes a few seconds).")
         return
     passes = metrics.passes()
-    for column, (name, label, limit, higher) in zip(st.columns(4), THRESHOLDS, strict=True):
+    columns = [column for _row in range(2) for column in st.columns(2)]
+    for column, (name, label, limit, higher) in zip(columns, THRESHOLDS, strict=True):
         verdict = "meets" if passes[name] else "misses"
         column.metric(label, f"{getattr(metrics, name):.0%}" if name != "two_sample_accuracy"
                       else f"{metrics.two_sample_accuracy:.2f}",
                       delta=f"{verdict} {'≥' if higher else '≤'} {limit:.0%}" if name != "two_sample_accuracy"
                       else f"{verdict} ≤ {limit:.2f} (real vs real: 0.50)",
-                      delta_color="normal" if passes[name] else "inverse", delta_arrow="off")
+                      delta_color="normal" if passes[name] else "inverse", delta_arrow="off", help=HELP[name])
     show_figure(class_share_figure(metrics.class_shares, f"Which digits come out ({metrics.n} samples)"),
                 key=f"{key}_shares")
 
