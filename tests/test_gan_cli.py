@@ -13,7 +13,8 @@ import pytest
 from udl_viz.cli import main
 from udl_viz.cli.generate import MODELS
 from udl_viz.gan.checkpoints import generate
-from udl_viz.models.registry import GENERATORS
+from udl_viz.models.registry import select
+from udl_viz.models.spec import GENERATION
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,10 +33,10 @@ def test_writes_n_digits_on_the_0_16_scale(capsys, tmp_path, model):
 
 
 def test_the_cli_knows_exactly_the_registry_generators(capsys):
-    assert set(MODELS) == set(GENERATORS)
+    assert set(MODELS) == set(select(task=GENERATION))
     assert main(["models", "--json"]) == 0
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert {r["name"] for r in records if r.get("kind") == "generator"} == set(MODELS)
+    assert {r["name"] for r in records if r["task"] == GENERATION} == set(MODELS)
 
 
 @pytest.mark.parametrize(("args", "message"), [

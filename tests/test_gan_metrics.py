@@ -7,7 +7,14 @@ import pytest
 
 from udl_viz.gan.checkpoints import GAN_CHECKPOINT, VAE_CHECKPOINT, generate, load_gan, to_pixels
 from udl_viz.gan.data import N_HELD_OUT, digits_split
-from udl_viz.gan.metrics import THRESHOLDS, classify, copy_threshold, evaluate, nearest_training, two_sample_accuracy
+from udl_viz.gan.metrics import (
+    THRESHOLDS,
+    classify,
+    copy_threshold,
+    evaluate,
+    nearest_training,
+    two_sample_accuracy,
+)
 
 
 def test_split_is_stratified_and_holds_out_540():

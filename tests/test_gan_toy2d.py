@@ -10,7 +10,13 @@ import torch
 from torch import nn
 
 from udl_viz.gan import toy2d
-from udl_viz.gan.toy2d import ToyGan, discriminator_loss, generator_loss, ring_modes_hit, sample_target
+from udl_viz.gan.toy2d import (
+    ToyGan,
+    discriminator_loss,
+    generator_loss,
+    ring_modes_hit,
+    sample_target,
+)
 from udl_viz.settings import resolve
 
 

@@ -6,7 +6,7 @@ import argparse
 
 from udl_viz.cli.args import count, output_file
 
-#: The registry's generators (``udl_viz.models.registry.GENERATORS``), named here so --help needs no torch.
+#: The registry's generators (``select(task=GENERATION)``), named here so --help needs no torch.
 MODELS = ("gan", "vae")
 MAX_SAMPLES = 100_000
 
@@ -31,9 +31,10 @@ def run(args: argparse.Namespace) -> int:
 
     from udl_viz.cli.jsonl import emit
     from udl_viz.gan.checkpoints import generate
-    from udl_viz.models.registry import GENERATORS
+    from udl_viz.models.registry import get_spec
+    from udl_viz.models.spec import GENERATION
 
-    reason = GENERATORS[args.model].unavailable_reason()
+    reason = get_spec(args.model, task=GENERATION).unavailable_reason()
     if reason is not None:
         emit({"model": args.model, "error": reason})
         return 1

@@ -1,31 +1,15 @@
-"""``digits_gan`` and ``digits_vae``: generators of 8×8 digits (kind ``generator``), from ``udl_viz.gan``."""
+"""``gan`` and ``vae``: the generators of 8×8 digits (task ``GENERATION``), from ``udl_viz.gan``.
+
+Their names are what ``python -m udl_viz generate --model NAME`` takes.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from torch import nn
 
-
-@dataclass(frozen=True)
-class GeneratorSpec:
-    """A registry entry for a model that makes data rather than classifying it."""
-
-    name: str  # as the CLI's ``generate --model`` knows it
-    title: str
-    description: str
-    weights_source: str
-    builder: Callable[[], nn.Module]
-    availability: Callable[[], str | None] = field(default=lambda: None)
-    kind: str = "generator"
-
-    def unavailable_reason(self) -> str | None:
-        """``None`` when the checkpoint is here, else why not."""
-        return self.availability()
-
-    def build(self) -> nn.Module:
-        return self.builder().eval()
+from udl_viz.models.spec import GENERATION, Layer, ModelSpec
 
 
 def _missing(which: str, script: str) -> Callable[[], str | None]:
@@ -49,11 +33,29 @@ def _vae() -> nn.Module:
     return load_vae().model
 
 
-GAN = GeneratorSpec("gan", "Digits GAN (DCGAN-style, 8×8)",
-                    "A transposed-convolution generator trained against a convolutional discriminator.",
-                    "assets/gan/digits_gan.pt, trained by scripts/train_gan.py", _gan,
-                    _missing("GAN_CHECKPOINT", "scripts/train_gan.py"))
-VAE = GeneratorSpec("vae", "Digits VAE (2-D latent space, 8×8)",
-                    "A variational autoencoder whose decoder turns a 2-D latent point into a digit.",
-                    "assets/gan/digits_vae.pt, trained by scripts/train_vae.py", _vae,
-                    _missing("VAE_CHECKPOINT", "scripts/train_vae.py"))
+def _metrics(loader: str) -> Callable[[], dict]:
+    def metrics() -> dict:
+        from udl_viz.gan import checkpoints
+
+        return dict(getattr(checkpoints, loader)().metrics)
+    return metrics
+
+
+GAN = ModelSpec(
+    name="gan", title="Digits GAN (DCGAN-style, 8×8)",
+    description="A transposed-convolution generator trained against a convolutional discriminator.",
+    weights_source="assets/gan/digits_gan.pt, trained by scripts/train_gan.py",
+    builder=_gan, preprocess=None, class_names=lambda: ["8×8 digit"],
+    layers=(Layer("project", "Dense: noise to 2×2 feature maps"), Layer("up", "Transposed convolutions up to 8×8")),
+    availability=_missing("GAN_CHECKPOINT", "scripts/train_gan.py"), kind="gan", task=GENERATION,
+    metrics=_metrics("load_gan"),
+)
+VAE = ModelSpec(
+    name="vae", title="Digits VAE (2-D latent space, 8×8)",
+    description="A variational autoencoder whose decoder turns a 2-D latent point into a digit.",
+    weights_source="assets/gan/digits_vae.pt, trained by scripts/train_vae.py",
+    builder=_vae, preprocess=None, class_names=lambda: ["8×8 digit"],
+    layers=(Layer("encoder", "Encoder: digit to a Gaussian in 2-D"), Layer("decoder", "Decoder: 2-D point to digit")),
+    availability=_missing("VAE_CHECKPOINT", "scripts/train_vae.py"), kind="vae", task=GENERATION,
+    metrics=_metrics("load_vae"),
+)
