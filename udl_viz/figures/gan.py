@@ -114,13 +114,14 @@ def class_share_figure(shares: Sequence[float], title: str, minimum: float = 0.0
     colours = [style.PALETTE[0] if s >= minimum else style.PALETTE[5] for s in shares]
     fig = go.Figure(go.Bar(x=[str(d) for d in range(len(shares))], y=shares, marker_color=colours,
                            text=[f"{s:.0%}" for s in shares], textposition="outside",
-                           hovertemplate="digit %{x}: %{y:.1%} of samples<extra></extra>"))
-    fig.add_hline(y=minimum, line_dash="dash", annotation_text=f"minimum {minimum:.0%}",
-                  annotation_position="bottom left")
-    fig.add_hline(y=1 / len(shares), line_dash="dot", line_color="#777777", annotation_text="even share",
-                  annotation_position="top left")
+                           showlegend=False, hovertemplate="digit %{x}: %{y:.1%} of samples<extra></extra>"))
+    digits = [str(d) for d in range(len(shares))]
+    for level, name, dash in ((minimum, f"minimum {minimum:.0%}", "dash"), (1 / len(shares), "even share", "dot")):
+        fig.add_trace(go.Scatter(x=digits, y=[level] * len(digits), mode="lines", name=name, hoverinfo="skip",
+                                 line={"color": "#333333", "dash": dash, "width": 2}))
     fig.update_layout(title=title, xaxis_title="digit class (the classifier's reading)", yaxis_title="share of samples",
-                      yaxis={"tickformat": ".0%", "range": [0, max(0.3, float(shares.max()) * 1.25)]}, height=320)
+                      yaxis={"tickformat": ".0%", "range": [0, max(0.3, float(shares.max()) * 1.25)]}, height=360,
+                      legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom"})
     return fig
 
 
