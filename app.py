@@ -39,6 +39,10 @@ TOUR = [
         ("pages/12_Generative_Models.py", "Generative models", "a 2-D GAN playground, a GAN learning digits live, "
          "and a VAE's latent map"),
     ]),
+    ("The deepest problem", "A confident network can be fooled by a change you cannot see, or by turning the photo.", [
+        ("pages/13_Fooling_the_Network.py", "Fooling the network", "adversarial examples: an invisible change flips "
+         "the answer, and the trick carries over to another network"),
+    ]),
 ]
 
 #: Query settings that open a lecture step on its lesson (the page's defaults otherwise).
