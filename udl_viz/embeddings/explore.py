@@ -8,9 +8,12 @@ import weakref
 import numpy as np
 from gensim.models import KeyedVectors
 
+from udl_viz.settings import Setting
+
 #: Spelling suggestions come from this many most frequent words: rarer ones are mostly noise.
 SUGGESTION_VOCABULARY = 100_000
 _spelling: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+TOPN = Setting("topn", "How many neighbours", 10, minimum=3, maximum=25, step=1)
 
 
 class UnknownWordError(KeyError):

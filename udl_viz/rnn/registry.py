@@ -1,4 +1,5 @@
-"""The sentiment model registry: SimpleRNN, LSTM and GRU, each fine-tuned or with frozen word2vec.
+"""The sentiment model registry: SimpleRNN, LSTM and GRU, each fine-tuned or with frozen word2vec,
+and each with a frozen GloVe embedding (``*_glove``).
 
 Every entry carries its preprocessing (tokenize + vocabulary lookup), class names, named
 layers and the checkpoint trained by ``scripts/train_sentiment.py``.
@@ -77,24 +78,42 @@ class SentimentSpec:
     frozen: bool
     class_names: tuple[str, ...] = CLASS_NAMES
     layers: tuple[Layer, ...] = LAYERS
+    vectors: str = "word2vec"  # or "glove": the embedding is GloVe 6B, always frozen
 
     @property
     def title(self) -> str:
+        if self.vectors == "glove":
+            return TITLES[self.kind] + " (frozen GloVe)"
         return TITLES[self.kind] + (" (frozen word2vec)" if self.frozen else "")
 
     @property
     def description(self) -> str:
         how = ("the embedding keeps the word2vec vectors unchanged" if self.frozen
                else "the embedding starts from word2vec and is fine-tuned")
+        if self.vectors == "glove":
+            how = "the embedding is GloVe 6B (Wikipedia + Gigaword, 400,000 words), kept fixed"
         return f"{TITLES[self.kind]} sentiment classifier trained on SST-2; {how}."
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The words this model has a row for (``ModelUnavailable`` if GloVe is not installed)."""
+        if self.vectors != "glove":
+            return load_vocabulary()
+        from udl_viz.embeddings.glove import GloveUnavailable
+        from udl_viz.rnn.glove import glove_vocabulary
+
+        try:
+            return glove_vocabulary()
+        except GloveUnavailable as err:
+            raise ModelUnavailable(f"{self.title} needs GloVe: {err}") from err
 
     @property
     def checkpoint(self) -> Path:
         return ASSETS / f"{self.name}.pt"
 
     def preprocess(self, text: str, max_tokens: int = MAX_TOKENS) -> Encoded:
-        """Tokenize like SST-2, cut to ``max_tokens`` and look every token up."""
-        return encode(text, load_vocabulary(), max_tokens)
+        """Tokenize like SST-2 (and GloVe), cut to ``max_tokens`` and look every token up."""
+        return encode(text, self.vocabulary, max_tokens, split_hyphens=self.vectors == "glove")
 
     @functools.cached_property
     def _saved(self) -> dict:
@@ -111,6 +130,8 @@ class SentimentSpec:
     def build(self) -> SentimentRNN:
         """The model in eval mode with its trained weights."""
         saved = self._saved
+        if self.vectors == "glove":
+            return self._build_glove(saved)
         model = SentimentRNN(self.kind, saved["vocab_size"], saved["embedding_dim"],
                              saved["hidden_size"], freeze_embedding=self.frozen)
         state = dict(saved["state_dict"])
@@ -119,10 +140,25 @@ class SentimentSpec:
         model.load_state_dict(state)
         return model.eval()
 
+    def _build_glove(self, saved: dict) -> SentimentRNN:
+        """Built on the meta device, then given the shared GloVe matrix without a copy."""
+        from udl_viz.rnn.glove import glove_embedding
 
-def encode(text: str, vocab: Vocabulary, max_tokens: int = MAX_TOKENS) -> Encoded:
+        self.vocabulary  # noqa: B018 - raises ModelUnavailable when GloVe is missing
+        with torch.device("meta"):
+            model = SentimentRNN(self.kind, saved["vocab_size"], saved["embedding_dim"], saved["hidden_size"],
+                                 freeze_embedding=True)
+        model.load_state_dict({**saved["state_dict"], "embedding.weight": glove_embedding()}, assign=True)
+        return model.eval()
+
+
+def encode(text: str, vocab: Vocabulary, max_tokens: int = MAX_TOKENS, split_hyphens: bool = False) -> Encoded:
     """Tokens, ids and unknown-word flags of ``text``, cut to ``max_tokens``."""
     tokens = tokenize(text)
+    if split_hyphens:
+        from udl_viz.rnn.glove import split_unknown_hyphens
+
+        tokens = split_unknown_hyphens(tokens, vocab)
     kept = tokens[:max_tokens]
     ids = vocab.encode(kept)
     return Encoded(text, kept, ids, [i == vocab.unk_id for i in ids], len(tokens))
@@ -146,6 +182,8 @@ REGISTRY: dict[str, SentimentSpec] = {
     for kind in ARCHITECTURES
     for spec in (SentimentSpec(kind, kind, False), SentimentSpec(f"{kind}_frozen", kind, True))
 }
+REGISTRY.update({f"{kind}_glove": SentimentSpec(f"{kind}_glove", kind, True, vectors="glove")
+                 for kind in ARCHITECTURES})
 
 
 def get_spec(name: str) -> SentimentSpec:
@@ -167,4 +205,4 @@ def embedding_matrix(name: str) -> tuple[list[str], np.ndarray]:
     Compare it with ``word2vec_matrix`` to see which words moved when trained for sentiment.
     """
     model = load_sentiment_model(name)
-    return list(load_vocabulary().words), model.embedding.weight.detach().numpy().copy()
+    return list(get_spec(name).vocabulary.words), model.embedding.weight.detach().numpy().copy()
