@@ -32,6 +32,7 @@ from torch import nn
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from udl_viz.rnn.compare import BASELINES  # noqa: E402
 from udl_viz.rnn.model import SentimentRNN  # noqa: E402
 from udl_viz.rnn.predict import accuracy, pad_batch  # noqa: E402
 from udl_viz.rnn.registry import ASSETS, REGISTRY, encode, word2vec_matrix  # noqa: E402
@@ -40,7 +41,6 @@ from udl_viz.text.vocab import Vocabulary  # noqa: E402
 
 OOD_CHECK = ROOT / "tests" / "data" / "ood_reviews_check.tsv"
 OOD_TUNE = ROOT / "tests" / "data" / "ood_reviews_tune.tsv"
-BASELINES = ASSETS / "baselines.json"
 #: Per architecture: hidden units, learning rate, epochs. SimpleRNN learns more slowly.
 SETTINGS = {"simple_rnn": (128, 1e-3, 10), "lstm": (128, 2e-3, 8), "gru": (128, 2e-3, 8)}
 #: The same for the frozen-GloVe models (chosen on the tuning split).

@@ -25,4 +25,14 @@ def run(args: argparse.Namespace) -> int:
         else:
             status = "available" if reason is None else f"unavailable: {reason}"
             print(f"{spec.name:20s} {spec.title:40s} {status}")
+    from udl_viz.rnn.registry import REGISTRY as SENTIMENT
+
+    for spec in SENTIMENT.values():
+        reason = spec.unavailable_reason()
+        if args.json:
+            emit({"name": spec.name, "title": spec.title, "available": reason is None, "reason": reason,
+                  "task": "sentiment", "classes": len(spec.class_names), "weights": f"assets/rnn/{spec.name}.pt"})
+        else:
+            status = "available" if reason is None else f"unavailable: {reason}"
+            print(f"{spec.name:20s} {spec.title + ' sentiment':40s} {status}")
     return 0

@@ -111,6 +111,16 @@ class SentimentSpec:
     def checkpoint(self) -> Path:
         return ASSETS / f"{self.name}.pt"
 
+    def unavailable_reason(self) -> str | None:
+        """``None`` when the model can be built here, else why not, in plain words."""
+        if not self.checkpoint.is_file():
+            return f"{self.checkpoint.name} is missing: run `python scripts/train_sentiment.py --seed 0`"
+        if self.vectors == "glove":
+            from udl_viz.embeddings.catalog import unavailable_reason
+
+            return unavailable_reason("glove")
+        return None
+
     def preprocess(self, text: str, max_tokens: int = MAX_TOKENS) -> Encoded:
         """Tokenize like SST-2 (and GloVe), cut to ``max_tokens`` and look every token up."""
         return encode(text, self.vocabulary, max_tokens, split_hyphens=self.vectors == "glove")
