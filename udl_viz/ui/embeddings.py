@@ -175,11 +175,11 @@ def _at_scale(name: str, kv: KeyedVectors, word: str, pairs_per_word: float) -> 
     """What training on the pairs of a whole corpus produces: the centre word's neighbours."""
     scale = SCALE[name]
     st.subheader("This is what training at scale produces")
+    st.markdown(scale.how)
     left, right = st.columns([1, 2])
     pairs = scale.tokens * pairs_per_word
-    left.metric(f"Pairs in the {scale.corpus}", f"≈ {pairs / 1e9:,.0f} billion" if pairs >= 1e9 else f"≈ {pairs:,.0f}",
-                help="This sentence's pairs per word, with this window, times the corpus' words.")
-    left.caption(scale.how)
+    left.metric("Pairs in the whole corpus", f"≈ {pairs / 1e9:,.0f} billion" if pairs >= 1e9 else f"≈ {pairs:,.0f}",
+                help=f"This sentence's pairs per word, with this window, times the {scale.corpus}.")
     with right:
         try:
             found = neighbours(kv, word, 8)
@@ -187,7 +187,7 @@ def _at_scale(name: str, kv: KeyedVectors, word: str, pairs_per_word: float) -> 
             st.info(_unknown_message(err, "Pick another centre word to see its neighbours."))
         else:
             show_figure(word_bars_figure([w for w, _ in found], [s for _, s in found],
-                                         f"After training: the words closest to '{word}'", "cosine similarity"),
+                                         f"Closest to '{word}' after training", "cosine similarity"),
                         key="scale_neighbours")
 
 
