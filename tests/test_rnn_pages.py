@@ -58,13 +58,14 @@ def test_glove_vs_learned_embeddings_tab(sentiment):
     assert [b["name"] for b in bars] == ["SST-2 dev (movie reviews)", "out-of-domain reviews"]
     titles = bars[0]["y"]
     assert len(titles) == 10 and "LSTM (frozen GloVe)" in titles and "Bag-of-words logistic regression" in titles
-    tables = {tuple(d.value.columns)[1]: d.value for d in at.dataframe if "embedding" in d.value.columns}
-    assert set(tables) == {"nearest to 'good'", "nearest to 'bad'"}
-    good = tables["nearest to 'good'"]
-    assert len(good) == 3 and good["embedding"][0].startswith("GloVe") and "better" in good.iloc[0, 1]
+    tables = {d.key: d.value for d in at.dataframe if str(d.key).startswith("neighbours_")}
+    assert set(tables) == {"neighbours_good", "neighbours_bad"}
+    good = tables["neighbours_good"]
+    assert list(good.columns) == ["GloVe (frozen)", "SST-2 word2vec (frozen)", "LSTM, fine-tuned"]
+    assert len(good) == 8 and good["GloVe (frozen)"][0].startswith("better (")
     at.text_input(key="embedding_probes").set_value("zzqxv").run()
     assert not at.exception and not at.error
-    assert "not in the vocabulary" in at.dataframe[-1].value.iloc[0, 1]
+    assert "not in the vocabulary" in at.dataframe[-1].value.iloc[0, 0]
 
 
 def test_glove_model_knows_words_sst2_never_saw():

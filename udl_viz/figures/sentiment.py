@@ -13,10 +13,11 @@ def accuracy_comparison_figure(titles: list[str], dev: list[float], ood: list[fl
     for values, name, colour in ((dev, "SST-2 dev (movie reviews)", style.PALETTE[0]),
                                  (ood, "out-of-domain reviews", style.PALETTE[1])):
         fig.add_trace(go.Bar(x=values[::-1], y=titles[::-1], orientation="h", name=name, marker_color=colour,
-                             text=[f"{v:.1%}" for v in values[::-1]], textposition="auto",
+                             text=[f"{v:.1%}" for v in values[::-1]], textposition="outside",
                              hovertemplate="%{y}: %{x:.1%}<extra>" + name + "</extra>"))
     low = min([*dev, *ood, 0.9]) - 0.05
     fig.update_layout(title=title, barmode="group", xaxis_title="accuracy", xaxis_tickformat=".0%",
-                      xaxis_range=[max(0.0, low), 1.0], yaxis_title="model", yaxis_type="category",
-                      height=160 + 42 * len(titles), legend_orientation="h", legend_y=-0.15)
+                      xaxis_range=[max(0.0, low), 1.0], yaxis_title=None, yaxis_type="category",
+                      yaxis_automargin=True, height=220 + 48 * len(titles), legend_orientation="h",
+                      legend_x=0, legend_y=1.0, legend_yanchor="bottom", margin_t=110)
     return fig

@@ -59,13 +59,12 @@ def embedding_neighbours(word: str, topn: int = 8) -> dict[str, list[tuple[str, 
     from udl_viz.embeddings.vectors import VectorsUnavailable, load_vectors
 
     found: dict[str, list[tuple[str, float]] | str] = {}
-    for label, vectors in (("GloVe 6B (the *_glove models, frozen)", "glove"),
-                           ("SST-2 word2vec (the *_frozen models; where fine-tuning starts)", "sst2")):
+    for label, vectors in (("GloVe (frozen)", "glove"), ("SST-2 word2vec (frozen)", "sst2")):
         try:
             found[label] = neighbours(load_vectors(vectors), word, topn)
         except (UnknownWordError, VectorsUnavailable) as err:
             found[label] = str(err)
-    label = f"{REGISTRY[FINE_TUNED].title}'s embedding after sentiment training"
+    label = f"{REGISTRY[FINE_TUNED].title}, fine-tuned"
     try:
         words, matrix = embedding_matrix(FINE_TUNED)
         found[label] = matrix_neighbours(words[2:], matrix[2:], word, topn)  # rows 0, 1: <pad>, <unk>
