@@ -156,7 +156,7 @@ def embedding_comparison_section() -> None:
                 key="embedding_accuracy")
     n_ood = next((get_spec(s.name).metrics["n_ood"] for s in scores if s.name in REGISTRY), 0)
     st.caption(f"Out of domain: {n_ood} hand-written reviews, never used to choose any setting. GloVe knows "
-               "'battery', 'refund' and 'soggy' from pre-training; a vocabulary of 15,000 movie-review words "
+               "'battery', 'refund' and 'waiter' from pre-training; a vocabulary of 15,000 movie-review words "
                "reads them as 'unknown'.")
     st.subheader("Which words does each embedding put near a word?")
     probes = clean_words(st.text_input("Words", "good, bad", key="embedding_probes",
