@@ -164,14 +164,13 @@ def embedding_comparison_section() -> None:
     if not probes:
         st.warning("Type a word, e.g. good or bad.")
         return
-    for column, probe in zip(st.columns(len(probes)), probes, strict=True):
+    for probe in probes:
         found = cached_embedding_neighbours(probe)
         longest = max((len(v) for v in found.values() if not isinstance(v, str)), default=1)
         table = {label: [f"{w} ({c:.2f})" for w, c in v] + [""] * (longest - len(v)) if not isinstance(v, str)
                  else [v] + [""] * (longest - 1) for label, v in found.items()}
-        with column:
-            st.markdown(f"Nearest to **{probe}**")
-            st.dataframe(pd.DataFrame(table), hide_index=True, key=f"neighbours_{probe}")
+        st.markdown(f"Nearest to **{probe}**")
+        st.dataframe(pd.DataFrame(table), hide_index=True, key=f"neighbours_{probe}")
     st.caption("Cosine similarity in brackets. The LSTM column is the fine-tuned embedding of the learned "
                "LSTM; the *_frozen models read the word2vec column, the *_glove models the GloVe column. GloVe and "
                "word2vec learn from where words appear, so 'good' and 'bad' share neighbours (they fit the same "
