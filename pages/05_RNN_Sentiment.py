@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from udl_viz.models import SENTIMENT, ModelUnavailable, select
 from udl_viz.rnn.examples import EXAMPLES
 from udl_viz.rnn.figures import (
     attribution_figure,
@@ -10,13 +11,14 @@ from udl_viz.rnn.figures import (
     step_probability_figure,
 )
 from udl_viz.rnn.memory import GATES
-from udl_viz.rnn.registry import MAX_TOKENS, REGISTRY, ModelUnavailable
+from udl_viz.text.encode import MAX_TOKENS
 from udl_viz.ui.layout import page_setup, show_figure
+from udl_viz.ui.loaders import freeze
+from udl_viz.ui.progress import progress_bar
 from udl_viz.ui.rnn import (
     architectures_section,
-    cached_integrated_gradients,
-    cached_lime,
     cached_trace,
+    cached_word_attribution,
     embedding_comparison_section,
     get_sentiment_model,
     loop_section,
@@ -31,6 +33,7 @@ TEXT_KEY, EXAMPLE_KEY = "sentiment_text", "sentiment_example"
 if TEXT_KEY not in st.session_state:
     st.session_state[TEXT_KEY] = next(iter(EXAMPLES))
 
+REGISTRY = select(task=SENTIMENT)
 name = st.sidebar.selectbox("Model", list(REGISTRY), format_func=lambda n: REGISTRY[n].title,
                             key="sentiment_model", bind="query-params", index=list(REGISTRY).index("lstm"),
                             help="Fine-tuned: the embedding started from word2vec and was trained for sentiment. "
@@ -39,15 +42,16 @@ name = st.sidebar.selectbox("Model", list(REGISTRY), format_func=lambda n: REGIS
 spec = REGISTRY[name]
 st.sidebar.caption(spec.description)
 
-st.selectbox("Pick an example", list(EXAMPLES), key=EXAMPLE_KEY, format_func=lambda t: f"{t}  ({EXAMPLES[t]})",
-             on_change=lambda: st.session_state.update({TEXT_KEY: st.session_state[EXAMPLE_KEY]}))
+example = st.selectbox("Pick an example", list(EXAMPLES), key=EXAMPLE_KEY,
+                       on_change=lambda: st.session_state.update({TEXT_KEY: st.session_state[EXAMPLE_KEY]}))
+st.caption(f"Why this one: {EXAMPLES[example]}")  # under the box, which cannot wrap a long value
 text = st.text_area("…or type a review", key=TEXT_KEY, height=80,
                     help=f"Any English text. The model reads at most {MAX_TOKENS} tokens.")
 
 try:
     model = get_sentiment_model(name)
     metrics = model_metrics(name)
-    vocabulary_size = len(spec.vocabulary) - 2
+    vocabulary_size = len(spec.preprocess.vocabulary()) - 2
 except ModelUnavailable as exc:
     st.error(str(exc))
     st.stop()
@@ -58,7 +62,7 @@ if not encoded.tokens:
     st.stop()
 if encoded.all_unknown:
     st.error(f"None of these words is in the model's vocabulary of {vocabulary_size:,} words "
-             f"({'GloVe' if spec.vectors == 'glove' else 'SST-2 movie reviews'}): "
+             f"({'GloVe' if spec.meta.get('vectors') == 'glove' else 'SST-2 movie reviews'}): "
              f"{', '.join(encoded.unknown_words)}. The model would only see "
              "'unknown word' tokens, so it has nothing to go on. Try an English review.")
     st.stop()
@@ -115,17 +119,18 @@ with tabs[1]:
 with tabs[2]:
     samples = st.select_slider("LIME samples", [200, 500, 1000, 2000], 500, key="rnn_lime_samples",
                                help="How many perturbed texts LIME scores; more is steadier and slower.")
-    bar = st.progress(0.0, text="Integrated Gradients…")
-    ig = cached_integrated_gradients(name, ids)
-    bar.progress(0.5, text=f"LIME: scoring {samples} texts with words masked…")
-    lime = cached_lime(name, tuple(tokens), samples)
-    bar.empty()
-    show_figure(attribution_figure(tokens, {"Integrated Gradients (captum)": ig.scores, "LIME": lime.scores},
+    bar = progress_bar("Integrated Gradients…")
+    ig = cached_word_attribution(name, ids, "text_ig")
+    bar.label = f"LIME: scoring {samples} texts with words masked…"
+    bar(1, 2)
+    lime = cached_word_attribution(name, ids, "text_lime", freeze({"samples": samples}))
+    bar.done()
+    show_figure(attribution_figure(tokens, {"Integrated Gradients (captum)": ig.map, "LIME": lime.map},
                                    f"{spec.title}: which words pushed towards positive?", unknown), key="attributions")
     st.caption("Both methods ask what happens when a word is replaced by the 'unknown word' token: Integrated "
                "Gradients follows the gradient along the way there, LIME masks words at random and fits a linear "
                "model. Orange bars push towards positive, blue towards negative. "
-               f"The Integrated Gradients scores add up to the change in P(positive) up to {ig.convergence_delta:.3f}.")
+               f"The Integrated Gradients scores add up to the change in P(positive) up to {ig.extras['convergence_delta']:.3f}.")
 
 with tabs[3]:
     architectures_section(name, ids, tokens, unknown)

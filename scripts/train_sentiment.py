@@ -32,12 +32,16 @@ from torch import nn
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from udl_viz.models import SENTIMENT, select  # noqa: E402
+from udl_viz.models.sentiment import ASSETS, SentimentRNN, checkpoint_path  # noqa: E402
 from udl_viz.rnn.compare import BASELINES  # noqa: E402
-from udl_viz.rnn.model import SentimentRNN  # noqa: E402
 from udl_viz.rnn.predict import accuracy, pad_batch  # noqa: E402
-from udl_viz.rnn.registry import ASSETS, REGISTRY, encode, word2vec_matrix  # noqa: E402
+from udl_viz.text.encode import encode  # noqa: E402
 from udl_viz.text.sst2 import full_sentences, read_reviews, read_split  # noqa: E402
+from udl_viz.text.tokenize import split_unknown_hyphens  # noqa: E402
 from udl_viz.text.vocab import Vocabulary  # noqa: E402
+
+REGISTRY = select(task=SENTIMENT)
 
 OOD_CHECK = ROOT / "tests" / "data" / "ood_reviews_check.tsv"
 OOD_TUNE = ROOT / "tests" / "data" / "ood_reviews_tune.tsv"
@@ -69,16 +73,17 @@ def evaluate(model: SentimentRNN, data: dict) -> dict:
 
 def train_one(name: str, seed: int, epochs: int | None, data: dict, save: bool) -> dict:
     spec = REGISTRY[name]
-    hidden, lr, default_epochs = (GLOVE_SETTINGS if spec.vectors == "glove" else SETTINGS)[spec.kind]
+    frozen = spec.meta["frozen"]
+    hidden, lr, default_epochs = (GLOVE_SETTINGS if vectors_of(name) == "glove" else SETTINGS)[spec.kind]
     epochs = epochs or default_epochs
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     init = data["embedding"]
-    model = SentimentRNN(spec.kind, init.shape[0], init.shape[1], hidden, freeze_embedding=spec.frozen)
+    model = SentimentRNN(spec.kind, init.shape[0], init.shape[1], hidden, freeze_embedding=frozen)
     with torch.no_grad():
         model.embedding.weight.copy_(init)
     groups = [{"params": [p for n, p in model.named_parameters() if not n.startswith("embedding")]}]
-    if not spec.frozen:
+    if not frozen:
         groups.append({"params": [model.embedding.weight], "lr": lr * EMBEDDING_LR_SCALE})
     optimizer = torch.optim.Adam(groups, lr=lr)
     loss_fn = nn.CrossEntropyLoss()
@@ -111,11 +116,11 @@ def train_one(name: str, seed: int, epochs: int | None, data: dict, save: bool) 
     metrics = {**evaluate(model, data), "held_out_accuracy": best[0], "best_epoch": best[2], "epochs": epochs,
                "seed": seed, "hidden_size": hidden, "train_seconds": round(time.perf_counter() - start, 1)}
     state = model.state_dict()
-    if spec.frozen:  # the embedding is word2vec or GloVe: the loader rebuilds it
+    if frozen:  # the embedding is word2vec or GloVe: the loader rebuilds it
         del state["embedding.weight"]
-    torch.save({"kind": spec.kind, "frozen": spec.frozen, "vocab_size": init.shape[0],
+    torch.save({"kind": spec.kind, "frozen": frozen, "vocab_size": init.shape[0],
                 "embedding_dim": init.shape[1], "hidden_size": hidden, "state_dict": state,
-                "metrics": metrics}, spec.checkpoint)
+                "metrics": metrics}, checkpoint_path(name))
     return metrics
 
 
@@ -139,7 +144,6 @@ def load_text(seed: int) -> dict:
 def encode_text(text: dict, vocab: Vocabulary, embedding: torch.Tensor, glove: bool) -> dict:
     """The text as ids of ``vocab`` (tokens split like the model's ``preprocess``)."""
     if glove:
-        from udl_viz.rnn.glove import split_unknown_hyphens
         ids = lambda tokens: vocab.encode(split_unknown_hyphens(tokens, vocab))  # noqa: E731
     else:
         ids = vocab.encode
@@ -151,11 +155,16 @@ def encode_text(text: dict, vocab: Vocabulary, embedding: torch.Tensor, glove: b
     return data
 
 
+def vectors_of(name: str) -> str:
+    """Which vectors model ``name``'s embedding holds: ``word2vec`` or ``glove``."""
+    return REGISTRY[name].meta.get("vectors", "word2vec")
+
+
 def data_for(vectors: str, text: dict) -> dict:
     if vectors == "glove":
-        from udl_viz.rnn.glove import glove_embedding, glove_vocabulary
+        from udl_viz.models.sentiment_glove import glove_embedding, glove_vocabulary
         return encode_text(text, glove_vocabulary(), glove_embedding(), glove=True)
-    from udl_viz.text.word2vec import load_vocabulary
+    from udl_viz.text.word2vec import load_vocabulary, word2vec_matrix
     vocab = load_vocabulary()
     return encode_text(text, vocab, torch.from_numpy(word2vec_matrix(vocab)), glove=False)
 
@@ -179,12 +188,12 @@ def reevaluate(names: list[str], text: dict) -> dict:
     """Re-measure the saved checkpoints on today's splits and write the numbers back into them."""
     results, data = {}, {}
     for name in names:
-        spec = REGISTRY[name]
-        if spec.vectors not in data:
-            data[spec.vectors] = data_for(spec.vectors, text)
-        saved = torch.load(spec.checkpoint, map_location="cpu", weights_only=True)
-        saved["metrics"] = {**saved["metrics"], **evaluate(spec.build(), data[spec.vectors])}
-        torch.save(saved, spec.checkpoint)
+        vectors = vectors_of(name)
+        if vectors not in data:
+            data[vectors] = data_for(vectors, text)
+        saved = torch.load(checkpoint_path(name), map_location="cpu", weights_only=True)
+        saved["metrics"] = {**saved["metrics"], **evaluate(REGISTRY[name].build(), data[vectors])}
+        torch.save(saved, checkpoint_path(name))
         results[name] = saved["metrics"]
     baseline = bag_of_words_baseline(text)
     BASELINES.write_text(json.dumps({"bag_of_words_logistic_regression": baseline}, indent=1) + "\n")
@@ -210,7 +219,7 @@ def main() -> None:
         ASSETS.mkdir(parents=True, exist_ok=True)
         results, data = {}, {}
         for name in args.models:
-            vectors = REGISTRY[name].vectors
+            vectors = vectors_of(name)
             if vectors not in data:
                 data[vectors] = data_for(vectors, text)
             print(f"training {name} on {len(text['train'])} SST-2 phrases (seed {args.seed})", flush=True)

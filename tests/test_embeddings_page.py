@@ -120,7 +120,7 @@ def test_long_text_is_cut():
 def test_window_and_centre_follow_the_widgets():
     at = page().run()
     at.slider(key="window").set_value(1).run()
-    at.selectbox(key="centre").set_value(4).run()  # the second "opioid"
+    next(box for box in at.selectbox if box.label == "Centre word").set_value(4).run()  # the second "opioid"
     assert not at.exception
     assert metric(at, "Training pairs in this sentence") == str(2 * 27)
     assert list(at.dataframe[0].value["context word (target)"]) == ["or", "crisis"]
@@ -129,8 +129,8 @@ def test_window_and_centre_follow_the_widgets():
 def test_tsne_in_3d():
     at = lee_page()
     at.slider(key="projection_n_frequent").set_value(50).run()
-    at.selectbox(key="projection_method").set_value("t-SNE").run()
-    at.selectbox(key="projection_dims").set_value(3).run()
+    at.radio(key="projection_method").set_value("t-SNE").run()
+    at.radio(key="projection_dims").set_value(3).run()
     assert not at.exception
     data = chart(at, "projection")["data"]
     assert {trace["type"] for trace in data} == {"scatter3d"}

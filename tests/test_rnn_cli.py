@@ -68,9 +68,9 @@ def test_unknown_model_is_a_clear_error(capsys):
 
 def test_the_cli_lists_every_registry_model():
     from udl_viz.cli.sentiment import MODELS
-    from udl_viz.rnn.registry import REGISTRY
+    from udl_viz.models import SENTIMENT, select
 
-    assert sorted(MODELS) == sorted(REGISTRY)
+    assert sorted(MODELS) == sorted(select(task=SENTIMENT))
 
 
 def test_runs_as_a_module():

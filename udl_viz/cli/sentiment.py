@@ -44,13 +44,14 @@ def run(args: argparse.Namespace) -> int:
     import torch
 
     from udl_viz.cli.jsonl import emit
+    from udl_viz.models import SENTIMENT, ModelUnavailable, get_spec, load_model
     from udl_viz.rnn.predict import positive_probabilities
-    from udl_viz.rnn.registry import MAX_TOKENS, ModelUnavailable, get_spec
+    from udl_viz.text.encode import MAX_TOKENS
 
     max_tokens = MAX_TOKENS if args.max_tokens is None else args.max_tokens
     try:
-        spec = get_spec(args.model)
-        model = spec.build()
+        spec = get_spec(args.model, task=SENTIMENT)
+        model = load_model(spec.name)
     except (KeyError, ModelUnavailable) as exc:
         print(str(exc).strip("'\""), file=sys.stderr)
         return 2

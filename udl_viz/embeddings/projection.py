@@ -12,9 +12,9 @@ from udl_viz.settings import Setting
 
 METHODS = ("PCA", "t-SNE")
 SETTINGS = (
-    Setting("method", "Projection", "PCA", choices=METHODS,
+    Setting("method", "Projection", "PCA", choices=METHODS, widget="radio",
             help="PCA keeps the directions of largest spread; t-SNE keeps near neighbours near."),
-    Setting("dims", "Dimensions", 2, choices=(2, 3), labels=("2D", "3D")),
+    Setting("dims", "Dimensions", 2, choices=(2, 3), labels=("2D", "3D"), widget="radio"),
     Setting("n_frequent", "Most frequent words to plot", 300, minimum=50, maximum=1500, step=50),
 )
 

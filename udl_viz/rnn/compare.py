@@ -7,7 +7,8 @@ import json
 from typing import NamedTuple
 
 from udl_viz.embeddings.drift import matrix_neighbours
-from udl_viz.rnn.registry import ASSETS, REGISTRY, ModelUnavailable, embedding_matrix
+from udl_viz.models import SENTIMENT, ModelUnavailable, load_model, select
+from udl_viz.models.sentiment import ASSETS, embedding_matrix
 
 #: Written by ``scripts/train_sentiment.py --evaluate``: the bag-of-words logistic regression.
 BASELINES = ASSETS / "baselines.json"
@@ -27,21 +28,20 @@ class Scores(NamedTuple):
 
 
 def embedding_kind(name: str) -> str:
-    """How model ``name``'s embedding came about, in a few words."""
-    spec = REGISTRY[name]
-    if spec.vectors == "glove":
+    """How sentiment model ``name``'s embedding came about, in a few words."""
+    meta = select(task=SENTIMENT)[name].meta
+    if meta.get("vectors") == "glove":
         return "frozen GloVe"
-    return "frozen word2vec" if spec.frozen else "learned (fine-tuned)"
+    return "frozen word2vec" if meta["frozen"] else "learned (fine-tuned)"
 
 
 def model_scores() -> list[Scores]:
     """SST-2 dev and out-of-domain accuracy of every model whose checkpoint is here, then the baseline."""
     rows = []
-    for name, spec in REGISTRY.items():
-        try:
-            metrics = spec.metrics
-        except ModelUnavailable:
+    for name, spec in select(task=SENTIMENT).items():
+        if spec.unavailable_reason() is not None:
             continue
+        metrics = spec.metrics()
         rows.append(Scores(name, spec.title, embedding_kind(name), metrics["dev_accuracy"], metrics["ood_accuracy"]))
     if BASELINES.is_file():
         baseline = json.loads(BASELINES.read_text())["bag_of_words_logistic_regression"]
@@ -64,9 +64,9 @@ def embedding_neighbours(word: str, topn: int = 8) -> dict[str, list[tuple[str, 
             found[label] = neighbours(load_vectors(vectors), word, topn)
         except (UnknownWordError, VectorsUnavailable) as err:
             found[label] = str(err)
-    label = f"{REGISTRY[FINE_TUNED].title}, fine-tuned"
+    label = f"{select(task=SENTIMENT)[FINE_TUNED].title}, fine-tuned"
     try:
-        words, matrix = embedding_matrix(FINE_TUNED)
+        words, matrix = embedding_matrix(load_model(FINE_TUNED, task=SENTIMENT))
         found[label] = matrix_neighbours(words[2:], matrix[2:], word, topn)  # rows 0, 1: <pad>, <unk>
     except ModelUnavailable as err:
         found[label] = str(err)

@@ -119,9 +119,10 @@ def cached_benchmark(name: str, restrict_vocab: int, _progress=None) -> list[ben
 
 def sentiment_models() -> dict[str, str]:
     """Sentiment RNNs whose embedding was trained (not frozen) and whose checkpoint is here."""
-    from udl_viz.rnn.registry import REGISTRY
+    from udl_viz.models import SENTIMENT, select
 
-    return {name: spec.title for name, spec in REGISTRY.items() if not spec.frozen and spec.checkpoint.is_file()}
+    return {name: spec.title for name, spec in select(task=SENTIMENT).items()
+            if not spec.meta["frozen"] and spec.unavailable_reason() is None}
 
 
 @st.cache_data(show_spinner="Comparing the embedding with word2vec…", max_entries=4)
@@ -138,7 +139,7 @@ def skipgram_section(name: str, kv: KeyedVectors) -> list[SkipGramPair]:
     """The (centre, context) pairs of a sentence, and what training on billions of them gives."""
     text = st.text_area("Sentence", LECTURE_SENTENCE, key="sentence",
                         help="Lower-cased, punctuation dropped: a simple view for teaching.")
-    window = setting_widget(WINDOW, key="window")
+    window = setting_widget(WINDOW, key="window", bind="query-params")
     tokens = simple_tokens(text)
     if len(tokens) > MAX_WORDS:
         st.warning(f"The sentence has {len(tokens)} words; showing the first {MAX_WORDS}.")
@@ -147,7 +148,7 @@ def skipgram_section(name: str, kv: KeyedVectors) -> list[SkipGramPair]:
         st.warning("Type a sentence of at least two words to see skip-gram pairs.")
         return []
     default = tokens.index("epidemic") if "epidemic" in tokens else 0
-    centre = st.selectbox("Centre word", range(len(tokens)), index=default, key="centre",
+    centre = st.selectbox("Centre word", range(len(tokens)), index=default, key="centre@" + " ".join(tokens),
                           format_func=lambda i: f"{i + 1}: {tokens[i]}")
     pairs = skipgram_pairs(tokens, window)
     chosen = [p for p in pairs if p.centre_position == centre]

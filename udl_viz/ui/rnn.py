@@ -5,31 +5,25 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import streamlit as st
+import torch
 
+from udl_viz.attribution import AttributionResult, get_method
 from udl_viz.embeddings.explore import clean_words
 from udl_viz.figures.sentiment import accuracy_comparison_figure
-from udl_viz.rnn.attributions import WordAttributions, integrated_gradients, lime_words
+from udl_viz.models import SENTIMENT, ModelUnavailable, get_spec, load_model
+from udl_viz.models.sentiment import ARCHITECTURES, TITLES, SentimentRNN
+from udl_viz.models.sunspots import Forecasters, load_forecasters
 from udl_viz.rnn.compare import embedding_kind, embedding_neighbours, model_scores
 from udl_viz.rnn.figures import comparison_figure, loop_agreement_figure
 from udl_viz.rnn.loop import LoopCheck, loop_vs_torch
 from udl_viz.rnn.memory import Trace, unroll
-from udl_viz.rnn.model import SentimentRNN
-from udl_viz.rnn.registry import (
-    ARCHITECTURES,
-    REGISTRY,
-    TITLES,
-    ModelUnavailable,
-    get_spec,
-    load_sentiment_model,
-)
-from udl_viz.rnn.timeseries import Forecasters, load_forecasters
 from udl_viz.ui.layout import show_figure
 
 
 @st.cache_resource(show_spinner="Loading the sentiment model…", max_entries=6)
 def get_sentiment_model(name: str) -> SentimentRNN:
     """The shared eval-mode model (raises ``ModelUnavailable`` with a plain reason)."""
-    model = load_sentiment_model(name)
+    model = load_model(name, task=SENTIMENT)
     model.requires_grad_(False)  # attributions need gradients of the inputs only
     return model
 
@@ -40,14 +34,12 @@ def cached_trace(name: str, ids: tuple[int, ...]) -> Trace:
     return unroll(get_sentiment_model(name), ids)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def cached_integrated_gradients(name: str, ids: tuple[int, ...]) -> WordAttributions:
-    return integrated_gradients(get_sentiment_model(name), ids)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def cached_lime(name: str, tokens: tuple[str, ...], num_samples: int) -> WordAttributions:
-    return lime_words(get_sentiment_model(name), get_spec(name).vocabulary, tokens, num_samples=num_samples)
+@st.cache_data(show_spinner=False, max_entries=128)
+def cached_word_attribution(name: str, ids: tuple[int, ...], method: str,
+                            settings: tuple[tuple[str, object], ...] = ()) -> AttributionResult:
+    """A text method's (``text_ig``, ``text_lime``) score per word of ``ids`` for P(positive)."""
+    x = torch.as_tensor([ids], dtype=torch.long)
+    return get_method(method).attribute(get_sentiment_model(name), x, 1, **dict(settings))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -59,12 +51,12 @@ def cached_loop_check(name: str, ids: tuple[int, ...]) -> LoopCheck:
 @st.cache_data(show_spinner=False)
 def model_metrics(name: str) -> dict:
     """What the training script measured for model ``name``."""
-    return get_spec(name).metrics
+    return get_spec(name, task=SENTIMENT).metrics()
 
 
 @st.cache_resource(show_spinner="Loading the forecasters…")
 def get_forecasters() -> Forecasters:
-    """The sunspot GRU and its feed-forward baseline (``FileNotFoundError`` if not trained)."""
+    """The sunspot GRU and its feed-forward baseline (``ModelUnavailable`` if not trained)."""
     return load_forecasters()
 
 
@@ -75,7 +67,7 @@ def cached_embedding_neighbours(word: str) -> dict:
 
 def architectures_section(name: str, ids: tuple[int, ...], tokens: list[str], unknown: list[bool]) -> None:
     """SimpleRNN, LSTM and GRU with the same kind of embedding reading the same text; every model's scores."""
-    spec = get_spec(name)
+    spec = get_spec(name, task=SENTIMENT)
     suffix = name[len(spec.kind):]  # "", "_frozen" or "_glove"
     curves, rows = {}, []
     for kind in ARCHITECTURES:
@@ -83,13 +75,14 @@ def architectures_section(name: str, ids: tuple[int, ...], tokens: list[str], un
             curves[TITLES[kind]] = cached_trace(kind + suffix, ids).positive
         except ModelUnavailable as exc:
             st.warning(str(exc))
-    for scores in model_scores():
-        if scores.name in REGISTRY and get_spec(scores.name).vocabulary is spec.vocabulary:
+    glove = spec.meta.get("vectors") == "glove"
+    for scores in model_scores():  # the models that read the same vocabulary
+        if scores.name != "bag_of_words" and (embedding_kind(scores.name) == "frozen GloVe") == glove:
             rows.append({"model": scores.title, "SST-2 dev accuracy": scores.dev,
                          "out-of-domain accuracy": scores.ood,
                          "P(positive) for this text": float(cached_trace(scores.name, ids).positive[-1])})
     show_figure(comparison_figure(tokens, curves, unknown, "SimpleRNN, LSTM and GRU read the same text"
-                                  + (f" ({embedding_kind(name)})" if spec.frozen else "")), key="compare")
+                                  + (f" ({embedding_kind(name)})" if spec.meta["frozen"] else "")), key="compare")
     st.caption("Same embedding, same data, three memories. The SimpleRNN rewrites its whole state at "
                "every word; the gated LSTM and GRU choose what to keep, which shows most on sentences that turn.")
     if rows:
@@ -101,10 +94,10 @@ def architectures_section(name: str, ids: tuple[int, ...], tokens: list[str], un
 
 def loop_section(name: str, ids: tuple[int, ...], tokens: list[str], unknown: list[bool]) -> None:
     """The SimpleRNN of the chosen embedding as a numpy for loop next to ``torch.nn.RNN``."""
-    spec = get_spec(name)
+    spec = get_spec(name, task=SENTIMENT)
     loop_name = "simple_rnn" + name[len(spec.kind):]
     st.markdown(f"The lecture's SimpleRNN, written as a plain numpy loop on the trained weights of "
-                f"**{get_spec(loop_name).title}** (the SimpleRNN with the sidebar model's embedding):")
+                f"**{get_spec(loop_name, task=SENTIMENT).title}** (the SimpleRNN with the sidebar model's embedding):")
     st.code("state = np.zeros(units)\nfor x in inputs:            # x: the word's embedding vector\n"
             "    state = np.tanh(W @ x + U @ state + b)", language="python")
     try:
@@ -154,7 +147,7 @@ def embedding_comparison_section() -> None:
     show_figure(accuracy_comparison_figure([s.title for s in scores], [s.dev for s in scores],
                                            [s.ood for s in scores], "Accuracy in and out of domain"),
                 key="embedding_accuracy")
-    n_ood = next((get_spec(s.name).metrics["n_ood"] for s in scores if s.name in REGISTRY), 0)
+    n_ood = next((model_metrics(s.name)["n_ood"] for s in scores if s.name != "bag_of_words"), 0)
     st.caption(f"Out of domain: {n_ood} hand-written reviews, never used to choose any setting. GloVe knows "
                "'battery', 'refund' and 'waiter' from pre-training; a vocabulary of 15,000 movie-review words "
                "reads them as 'unknown'.")
