@@ -18,6 +18,5 @@ def accuracy_comparison_figure(titles: list[str], dev: list[float], ood: list[fl
     low = min([*dev, *ood, 0.9]) - 0.05
     fig.update_layout(title=title, barmode="group", xaxis_title="accuracy", xaxis_tickformat=".0%",
                       xaxis_range=[max(0.0, low), 1.0], yaxis_title=None, yaxis_type="category",
-                      yaxis_automargin=True, height=220 + 48 * len(titles), legend_orientation="h",
-                      legend_x=0, legend_y=-0.12, legend_yanchor="top", margin_b=120)
+                      yaxis_automargin=True, height=200 + 48 * len(titles))
     return fig

@@ -329,7 +329,7 @@ def benchmark_section(name: str, kv: KeyedVectors) -> None:
                 "grammar: plurals, past tense, comparatives…) and counts how often 3CosAdd gives the expected word.")
     restrict = setting_widget(benchmark.RESTRICT, key="restrict_vocab")
     flag = f"benchmark_{name}_{restrict}"
-    if st.button(f"Score the {VECTOR_SETS[name]} vectors", key="run_benchmark"):
+    if st.button("Answer all 19,544 questions", key="run_benchmark"):
         st.session_state[flag] = True
     if not st.session_state.get(flag):
         st.info("Press the button to ask every question (seconds for 30,000 words; longer for 300,000).")
