@@ -38,7 +38,8 @@ from udl_viz.models import (
 from udl_viz.models.spec import ModelSpec, ModelUnavailable
 
 SPECS: tuple[ModelSpec, ...] = (
-    efficientnet_lite.SPEC,
+    efficientnet_lite.LITE0,
+    efficientnet_lite.LITE2,
     digits.SPEC,
     torchvision_zoo.RESNET18,
     torchvision_zoo.VGG16,
@@ -50,7 +51,7 @@ SPECS: tuple[ModelSpec, ...] = (
     sunspots.MLP_SPEC,
 )
 REGISTRY: dict[str, ModelSpec] = {spec.name: spec for spec in SPECS}
-DEFAULT_MODEL = efficientnet_lite.SPEC.name
+DEFAULT_MODEL = efficientnet_lite.LITE0.name
 
 
 def select(*, kind: str | None = None, task: str | None = None) -> dict[str, ModelSpec]:
