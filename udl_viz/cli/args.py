@@ -61,3 +61,21 @@ def output_file(text: str) -> Path:
     if not os.access(parent, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise argparse.ArgumentTypeError(f"cannot write {text!r}")
     return path
+
+
+def vector_set(text: str) -> str:
+    """A word-vector set that is known and installed here (``udl_viz.embeddings.catalog``)."""
+    from udl_viz.embeddings.catalog import unavailable_reason
+
+    reason = unavailable_reason(text)
+    if reason:
+        raise argparse.ArgumentTypeError(reason)
+    return text
+
+
+def word(text: str) -> str:
+    """One non-empty word, lower-cased."""
+    cleaned = text.strip().lower()
+    if not cleaned or len(cleaned.split()) != 1:
+        raise argparse.ArgumentTypeError(f"must be one word, got {text!r}")
+    return cleaned

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 
+from udl_viz.cli.args import count
+
 CHUNK = 1024  # texts scored per batch when reading stdin, so output streams
+#: The sentiment registry's names, spelt out so that argument errors never import torch.
+MODELS = tuple(f"{kind}{variant}" for kind in ("simple_rnn", "lstm", "gru") for variant in ("", "_frozen", "_glove"))
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -13,10 +17,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description='Print {"text", "positive": P, "tokens": [...], "unknown": [...], "truncated"} '
                     'per text (texts with no words get "positive": null and an "error"). '
                     '"-" reads one text per line from stdin. Exit code 1 if any text had no words.')
-    parser.add_argument("--model", default="lstm", metavar="NAME",
-                        help="simple_rnn, lstm or gru (fine-tuned embedding), or the same with "
-                             "_frozen (frozen word2vec embedding); default lstm")
-    parser.add_argument("--max-tokens", type=int, default=None, metavar="N",
+    parser.add_argument("--model", default="lstm", choices=MODELS, metavar="NAME",
+                        help="simple_rnn, lstm or gru (fine-tuned embedding), or the same with _frozen (frozen "
+                             "word2vec embedding) or _glove (frozen GloVe embedding, 400,000 words); default lstm")
+    parser.add_argument("--max-tokens", type=count(1, 100_000), default=None, metavar="N",
                         help="cut longer texts to N tokens (default: the page's limit, 80)")
     parser.add_argument("texts", nargs="+", metavar="TEXT", help='texts to score, or "-" for stdin')
     parser.set_defaults(func=run)
@@ -45,9 +49,6 @@ def run(args: argparse.Namespace) -> int:
     from udl_viz.text.encode import MAX_TOKENS
 
     max_tokens = MAX_TOKENS if args.max_tokens is None else args.max_tokens
-    if max_tokens < 1:
-        print("--max-tokens must be at least 1", file=sys.stderr)
-        return 2
     try:
         spec = get_spec(args.model, task=SENTIMENT)
         model = load_model(spec.name)

@@ -32,6 +32,7 @@ from udl_viz.models import (
     efficientnet_lite,
     generators,
     sentiment,
+    sentiment_glove,
     sunspots,
     torchvision_zoo,
 )
@@ -46,6 +47,7 @@ SPECS: tuple[ModelSpec, ...] = (
     torchvision_zoo.ALEXNET,
     torchvision_zoo.MOBILENET_V3_LARGE,
     *sentiment.SPECS,
+    *sentiment_glove.SPECS,
     sunspots.GRU_SPEC,
     sunspots.MLP_SPEC,
     generators.GAN,
