@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from udl_viz.ui.layout import page_setup
+from udl_viz.ui.replica import moved_notice
 from udl_viz.ui.warmup import start_warmup
 
 ROOT = Path(__file__).parent
@@ -62,6 +63,7 @@ def home() -> None:
 
 
 start_warmup()  # once per process, in the background: the default model and first page's results
+moved_notice()  # behind `python -m udl_viz serve`: this session came over from a process that stopped
 navigation = {"Start": [st.Page(home, title="Home", icon=":material/home:", default=True)]}
 for topic, _idea, pages in TOUR:
     present = [st.Page(path, title=label, url_path=page_slug(path))

@@ -61,3 +61,13 @@ def output_file(text: str) -> Path:
     if not os.access(parent, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise argparse.ArgumentTypeError(f"cannot write {text!r}")
     return path
+
+
+def host(text: str) -> str:
+    """An IP address to listen on (``127.0.0.1`` for this computer only, ``0.0.0.0`` for the network)."""
+    import ipaddress
+
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an IP address such as 127.0.0.1 or 0.0.0.0, got {text!r}") from None
