@@ -131,3 +131,9 @@ def test_two_processes_behind_nginx_health_sticky_cookie_and_clean_shutdown(tmp_
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_kubernetes_ingress_takes_the_same_upload_limit_and_probes_health():
+    manifest = (ROOT / "deploy" / "kubernetes" / "udl-viz.yaml").read_text()
+    assert f'proxy-body-size: "{upload_limit_mb()}m"' in manifest
+    assert "path: /_stcore/health" in manifest and 'affinity: "cookie"' in manifest
