@@ -8,6 +8,8 @@ warmed up. A process that dies is started again on its port; nginx skips it mean
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
 import os
 import secrets
@@ -44,6 +46,12 @@ def port_is_free(host: str, port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+def _die_with_parent() -> None:
+    """In a child before exec (Linux): get SIGTERM when serve itself dies, even by SIGKILL."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
 
 
 def http_ok(url: str, timeout: float = 2.0) -> bool:
@@ -133,7 +141,8 @@ class ClassServer:
                  "--server.address", "127.0.0.1", "--server.port", str(replica.port),
                  "--server.fileWatcherType", "none", "--server.scriptHealthCheckEnabled", "true"],
                 cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True)  # Ctrl-C reaches only us; we stop the processes in order
+                start_new_session=True,  # Ctrl-C reaches only us; we stop the processes in order
+                preexec_fn=_die_with_parent)
 
     def _wait_ready(self, replicas: list[Replica]) -> None:
         """Wait until each process answers its health check and has warmed up."""
@@ -172,7 +181,8 @@ class ClassServer:
             raise RuntimeError(f"nginx refused the configuration: {check.stderr.strip()}")
         self.nginx_proc = subprocess.Popen(
             [self.nginx, "-p", str(self.run_dir), "-c", str(config), "-e", layout.error_log, "-g", "daemon off;"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+            preexec_fn=_die_with_parent)
         deadline = time.monotonic() + 20
         while not http_ok(self.url + HEALTH):
             if self.nginx_proc.poll() is not None or time.monotonic() > deadline:
