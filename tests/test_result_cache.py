@@ -73,6 +73,18 @@ def test_eviction_removes_least_recently_used_first(tmp_path):
     assert cache.size() <= 5 * entry
 
 
+def test_eviction_counts_unit_indexes_and_removes_both_files_of_one(tmp_path):
+    (tmp_path / "index").mkdir()
+    for suffix in (".npz", ".json"):
+        old = tmp_path / "index" / f"model-layer-abc{suffix}"
+        old.write_bytes(b"x" * 4000)
+        os.utime(old, (1000, 1000))
+    cache = ResultCache(tmp_path, 6_000)
+    cache.put(cache_key("new"), np.zeros(100))
+    assert not list((tmp_path / "index").iterdir())
+    assert cache.get(cache_key("new")) is not None
+
+
 def test_an_entry_bigger_than_the_bound_is_not_stored(tmp_path):
     cache = ResultCache(tmp_path, 100)
     assert cache.put(cache_key("big"), np.zeros(1000)) is False
@@ -99,7 +111,7 @@ def test_threads_writing_and_reading_one_key_never_see_half_an_entry(tmp_path):
     for t in threads:
         t.join()
     assert errors == [] and all(seen) and len(seen) == 120
-    assert not list(tmp_path.glob("??/.tmp-*"))
+    assert not list(tmp_path.glob("results/??/.tmp-*"))
 
 
 WRITER = """

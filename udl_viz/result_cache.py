@@ -1,10 +1,11 @@
 """Results shared by every udl_viz process: computed once per content and settings, kept on disk.
 
-Lives in ``$UDL_VIZ_CACHE/results`` (default ``~/.cache/udl_viz/results``), bounded by
-``$UDL_VIZ_CACHE_MB`` (default 1024; ``0`` turns the disk layer off). One file per entry,
+Lives in ``$UDL_VIZ_CACHE/results`` (default ``~/.cache/udl_viz/results``). One file per entry,
 written under a temporary name and renamed into place, so several processes can write the same
-key and readers never see half a file; a file lock serialises eviction (least recently used
-first). A file that cannot be read back is deleted and treated as a miss.
+key and readers never see half a file. ``$UDL_VIZ_CACHE_MB`` (default 1024; ``0`` turns this
+layer off) bounds the whole cache folder, these results together with the unit indexes and
+feature visualizations next to them: a file lock serialises eviction, least recently used first.
+A file that cannot be read back is deleted and treated as a miss.
 
 We write this instead of using ``diskcache``: its SQLite index is not safe on network file
 systems, and a classroom deployment shares this folder between machines on one volume.
@@ -137,15 +138,20 @@ def decode(data: bytes | Path) -> Any:
         raise ValueError(f"damaged cache entry: {exc}") from exc
 
 
+#: What eviction counts, relative to the cache folder: results, unit indexes (``.npz`` + ``.json``
+#: pairs, removed together), feature visualizations.
+EVICTABLE = ("results/??/*.npz", "index/*.npz", "index/*.json", "featurevis/*.npz")
+
+
 class ResultCache:
-    """Entries by key in one folder, at most ``max_bytes`` in total (oldest use evicted first)."""
+    """Entries by key under ``root/results``; everything in ``root`` at most ``max_bytes`` (LRU)."""
 
     def __init__(self, root: Path, max_bytes: int) -> None:
         self.root = Path(root)
         self.max_bytes = max_bytes
 
     def path(self, key: str) -> Path:
-        return self.root / key[:2] / f"{key}.npz"
+        return self.root / "results" / key[:2] / f"{key}.npz"
 
     def get(self, key: str, default: Any = None) -> Any:
         """The stored value, or ``default`` when it is missing or damaged (a damaged file is removed)."""
@@ -184,16 +190,20 @@ class ResultCache:
         self.evict(wait=False)
         return True
 
-    def entries(self) -> list[tuple[float, int, Path]]:
-        """(last use, size, path) of every entry."""
-        rows = []
-        for path in self.root.glob("??/*.npz"):
-            try:
-                stat = path.stat()
-            except FileNotFoundError:
-                continue
-            rows.append((stat.st_mtime, stat.st_size, path))
-        return rows
+    def entries(self) -> list[tuple[float, int, list[Path]]]:
+        """(last use, size, files) of every entry; the files of one index count as one entry."""
+        groups: dict[Path, list] = {}
+        for pattern in EVICTABLE:
+            for path in self.root.glob(pattern):
+                try:
+                    stat = path.stat()
+                except FileNotFoundError:
+                    continue
+                group = groups.setdefault(path.with_suffix(""), [0.0, 0, []])
+                group[0] = max(group[0], stat.st_mtime)
+                group[1] += stat.st_size
+                group[2].append(path)
+        return [tuple(group) for group in groups.values()]
 
     def size(self) -> int:
         return sum(size for _, size, _ in self.entries())
@@ -213,14 +223,15 @@ class ResultCache:
                 removed = 0
                 if total > self.max_bytes:
                     target = self.max_bytes * 0.8
-                    for _, size, path in rows:
+                    for _, size, paths in rows:
                         if total <= target:
                             break
-                        path.unlink(missing_ok=True)
+                        for path in paths:
+                            path.unlink(missing_ok=True)
                         total -= size
                         removed += 1
                 stale = time.time() - 3600
-                for tmp in self.root.glob("??/.tmp-*"):
+                for tmp in self.root.glob("results/??/.tmp-*"):
                     with contextlib.suppress(FileNotFoundError):
                         if tmp.stat().st_mtime < stale:
                             tmp.unlink()
@@ -233,14 +244,14 @@ _FLIGHTS = SingleFlight()
 
 
 def default_cache() -> ResultCache | None:
-    """The cache in ``cache_dir()/results`` bounded by ``$UDL_VIZ_CACHE_MB``; None when that is 0."""
+    """The cache in ``cache_dir()`` bounded by ``$UDL_VIZ_CACHE_MB``; None when that is 0."""
     try:
         megabytes = float(os.environ.get("UDL_VIZ_CACHE_MB", DEFAULT_MB))
     except ValueError:
         megabytes = DEFAULT_MB
     if megabytes <= 0:
         return None
-    return ResultCache(cache_dir() / "results", int(megabytes * 2**20))
+    return ResultCache(cache_dir(), int(megabytes * 2**20))
 
 
 def shared_result(parts: tuple, compute: Callable[[], T], *, persist: bool = True,
