@@ -78,6 +78,8 @@ def finish(server: ClassServer, session: dict, solo: dict, deadline: float) -> N
     session["crosstalk"] = session["result"] is not None and session["result"] != solo[session["link"]]
     session["process"] = last_process(server, session["context"])
     session["moved"] = page.get_by_text(MOVED_MESSAGE[:40]).count() > 0
+    took = "failed" if session["seconds"] is None else f"{session['seconds']:.1f} s"
+    print(f"  {session['link']}: {took} on {session['process']}", flush=True)
 
 
 def report(label: str, sessions: list[dict]) -> dict:
@@ -123,7 +125,7 @@ def main() -> int:
             server = ClassServer(replicas, free_port(), ready_timeout=max(60.0, deadline - time.monotonic()))
             started = time.perf_counter()
             server.start()
-            print(f"{replicas} process(es) + nginx ready (warmed up) in {time.perf_counter() - started:.0f} s")
+            print(f"{replicas} process(es) + nginx ready (warmed up) in {time.perf_counter() - started:.0f} s", flush=True)
             try:
                 if not solo:
                     for link in demos:  # each demo alone, one after the other: the reference results
