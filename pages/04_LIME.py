@@ -20,7 +20,8 @@ from udl_viz.lime_image import (
     model_pixels,
 )
 from udl_viz.ui.layout import page_setup, show_figure
-from udl_viz.ui.lime import cached_lime, cached_segments, cached_stability
+from udl_viz.ui.lime import cached_lime, cached_segments, cached_stability, lime_story
+from udl_viz.ui.loaders import freeze
 from udl_viz.ui.sidebar import cnn_sidebar
 from udl_viz.ui.widgets import prediction_panel, target_picker
 
@@ -30,18 +31,12 @@ page_setup("LIME: which regions drove the prediction?",
 ctx = cnn_sidebar()
 spec = ctx.spec
 
-st.info(
-    "**The husky and the wolf.** Ribeiro et al. (2016) trained a classifier that told huskies from wolves "
-    "quite well. LIME showed why: in its training photos wolves stood on snow, so the model had learned "
-    "*snow = wolf*, and called a husky on snow a wolf. It was often right for the wrong reason, and only an "
-    "explanation revealed it. Look at the orange superpixels below: are they on the animal, or on the "
-    "background? Upload a photo of your own (sidebar) and ask the same question.",
-    icon="🐺",
-)
+story, icon = lime_story(ctx)
+st.info(story, icon=icon)
 
 left, right = st.columns([1, 2])
 with left:
-    st.image(spec.preprocess.view(ctx.image).convert("RGB"), width="stretch",
+    st.image(spec.preprocess.pixels(ctx.image), width="stretch",
              caption=f"What the model sees: {spec.input_size}×{spec.input_size} centre crop")
 with right:
     prediction_panel(ctx, key="lime_predictions")
@@ -91,7 +86,7 @@ with c3:
     seed = int(st.number_input("Random seed", 0, 10_000, 0, key="lime_seed",
                                help="The same seed and settings always give the same explanation."))
 
-params_key = tuple(sorted(params.items()))
+params_key = freeze(params)
 try:
     segments = cached_segments(spec.name, ctx.image_key, algorithm, params_key, ctx.image)
     result = cached_lime(spec.name, ctx.image_key, target, algorithm, params_key, num_samples, hide, seed,

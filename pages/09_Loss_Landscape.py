@@ -19,7 +19,8 @@ except (ModelUnavailable, FileNotFoundError) as exc:
 
 left, right = st.columns([1, 3])
 with left:
-    directions = st.radio("Slice along", list(DIRECTIONS), format_func=lambda d: DIRECTIONS[d].capitalize(),
+    directions = st.radio("Slice along", list(DIRECTIONS), index=list(DIRECTIONS).index("pca"),
+                          format_func=lambda d: DIRECTIONS[d].capitalize(),
                           key="land_directions", bind="query-params",
                           help="Random directions show the shape around the trained weights (Li et al. 2018). "
                                "The principal components of the training path show the plane training moved in.")

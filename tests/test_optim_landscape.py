@@ -74,7 +74,8 @@ def test_landscape_grid_centre_is_the_models_own_loss():
 
 
 def test_digits_cnn_training_path_lies_mostly_in_its_pca_plane():
-    from udl_viz.models.digits import TRAJECTORY, digits_split, load_digits_cnn, load_trajectory
+    from udl_viz.datasets.digits import digits_split
+    from udl_viz.models.digits import TRAJECTORY, load_digits_cnn, load_trajectory
 
     if not TRAJECTORY.exists():
         pytest.skip("digits_cnn trajectory not trained here")

@@ -47,11 +47,6 @@ def class_probabilities(model: nn.Module, spec: ModelSpec, images: Sequence[Imag
     return torch.cat(chunks)
 
 
-def pixels_of(spec: ModelSpec, image: Image.Image) -> np.ndarray:
-    """The crop the model sees, as an (H, W, 3) uint8 array (grayscale models repeated to RGB)."""
-    return np.asarray(spec.preprocess.view(image).convert("RGB"))
-
-
 def predict_variants(model: nn.Module, spec: ModelSpec, variants: Sequence[Variant]) -> list[VariantResult]:
     """Prediction and label stability of each variant, compared with the first one (the original)."""
     if not variants:
@@ -63,7 +58,7 @@ def predict_variants(model: nn.Module, spec: ModelSpec, variants: Sequence[Varia
     for v, p in zip(variants, probs, strict=True):
         index = int(p.argmax())
         rank = int((p > p[original]).sum()) + 1
-        results.append(VariantResult(v.name, v.detail, pixels_of(spec, v.image), index, names[index],
+        results.append(VariantResult(v.name, v.detail, spec.preprocess.pixels(v.image), index, names[index],
                                      float(p[index]), original, float(p[original]), rank))
     return results
 

@@ -46,10 +46,10 @@ def run(args: argparse.Namespace) -> int:
     from udl_viz.attribution import get_method
     from udl_viz.cli.jsonl import emit
     from udl_viz.images import ImageError, load_image
-    from udl_viz.models import ModelUnavailable, get_spec, load_model
+    from udl_viz.models import IMAGE_CLASSIFICATION, ModelUnavailable, get_spec, load_model
 
     try:
-        spec = get_spec(args.model)
+        spec = get_spec(args.model, task=IMAGE_CLASSIFICATION)
         method = get_method(args.method)
         settings = method.resolve(spec, dict(args.settings))
     except (KeyError, ValueError) as exc:

@@ -95,7 +95,7 @@ def shard_name(layer: str, shard: tuple[int, int]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from udl_viz.cli.jsonl import emit
-    from udl_viz.models import ModelUnavailable, get_spec, load_model
+    from udl_viz.models import IMAGE_CLASSIFICATION, ModelUnavailable, get_spec, load_model
     from udl_viz.units.cache import model_fingerprint, unit_indexes
     from udl_viz.units.collections import folder_collection
     from udl_viz.units.export import MANIFEST, export_patches
@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
     if args.top < 1 or args.batch_size < 1 or args.crops < 0:
         return _fail("--top and --batch-size must be at least 1, --crops at least 0")
     try:
-        spec = get_spec(args.model)
+        spec = get_spec(args.model, task=IMAGE_CLASSIFICATION)
         model = load_model(args.model)
     except (KeyError, ModelUnavailable) as exc:
         return _fail(str(exc).strip("'\""))

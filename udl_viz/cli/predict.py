@@ -26,13 +26,13 @@ def run(args: argparse.Namespace) -> int:
     from udl_viz.cli.jsonl import emit
     from udl_viz.images import ImageError, load_image
     from udl_viz.inference import batched, probabilities, top_k
-    from udl_viz.models import ModelUnavailable, get_spec, load_model
+    from udl_viz.models import IMAGE_CLASSIFICATION, ModelUnavailable, get_spec, load_model
 
     if args.top < 1:
         print("--top must be at least 1", file=sys.stderr)
         return 2
     try:
-        spec = get_spec(args.model)
+        spec = get_spec(args.model, task=IMAGE_CLASSIFICATION)
         model = load_model(args.model)
     except (KeyError, ModelUnavailable) as exc:
         print(str(exc).strip("'\""), file=sys.stderr)

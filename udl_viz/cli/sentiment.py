@@ -40,16 +40,17 @@ def run(args: argparse.Namespace) -> int:
     import torch
 
     from udl_viz.cli.jsonl import emit
+    from udl_viz.models import SENTIMENT, ModelUnavailable, get_spec, load_model
     from udl_viz.rnn.predict import positive_probabilities
-    from udl_viz.rnn.registry import MAX_TOKENS, ModelUnavailable, get_spec
+    from udl_viz.text.encode import MAX_TOKENS
 
     max_tokens = MAX_TOKENS if args.max_tokens is None else args.max_tokens
     if max_tokens < 1:
         print("--max-tokens must be at least 1", file=sys.stderr)
         return 2
     try:
-        spec = get_spec(args.model)
-        model = spec.build()
+        spec = get_spec(args.model, task=SENTIMENT)
+        model = load_model(spec.name)
     except (KeyError, ModelUnavailable) as exc:
         print(str(exc).strip("'\""), file=sys.stderr)
         return 2

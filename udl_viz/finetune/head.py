@@ -85,4 +85,5 @@ def finetuned_spec(base: ModelSpec, model: nn.Module, classes: Sequence[str]) ->
         builder=lambda: model,
         class_names=lambda: list(classes),
         availability=lambda: None,
+        metrics=lambda: {},
     )

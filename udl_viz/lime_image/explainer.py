@@ -24,7 +24,7 @@ def model_pixels(spec: ModelSpec, image: Image.Image) -> np.ndarray:
     if min(image.size) < MIN_SIDE:
         raise LimeInputError(f"The image is {image.width}×{image.height} pixels: too small to split into "
                              "regions. LIME needs a real photo.")
-    return np.array(spec.preprocess.view(image).convert("RGB"))
+    return spec.preprocess.pixels(image)
 
 
 def hide_colour(pixels: np.ndarray, segments: np.ndarray, hide: str) -> np.ndarray | int | None:

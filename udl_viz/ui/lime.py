@@ -20,6 +20,7 @@ from udl_viz.lime_image import (
     segment,
 )
 from udl_viz.ui.loaders import resolve, shared
+from udl_viz.ui.sidebar import CnnContext
 
 Params = tuple[tuple[str, float], ...]
 
@@ -89,3 +90,32 @@ def cached_stability(model_name: str, image_key: str, target: int, algorithm: st
                        stop=StopRule() if early_stop else None, progress=report)
     bar.empty()
     return result
+
+
+#: ImageNet classes of dogs (151-268) and wolves, coyotes and other wild dogs (269-275).
+CANINE = range(151, 276)
+
+HUSKY_STORY = (
+    "**The husky and the wolf.** Ribeiro et al. (2016) trained a classifier that told huskies from wolves "
+    "quite well. LIME showed why: in its training photos wolves stood on snow, so the model had learned "
+    "*snow = wolf*, and called a husky on snow a wolf. It was often right for the wrong reason, and only an "
+    "explanation revealed it. Look at the orange superpixels below: are they on the animal, or on the "
+    "background? Ask for *timber wolf* or *Siberian husky* under **Class to explain** and compare.")
+PHOTO_STORY = (
+    "**Right for the right reason?** The model calls this photo *{label}*. A classifier can be right for the "
+    "wrong reason: one famous model told wolves from huskies by the snow behind them (Ribeiro et al. 2016). "
+    "Look at the orange superpixels below: are they on the {label}, or on the background? Then pick the "
+    "runner-up class under **Class to explain**: which parts speak for it instead?")
+DIGIT_STORY = (
+    "**Which strokes make the digit?** The model reads this digit as *{label}*. The orange superpixels below "
+    "are the strokes that speak for it, the blue ones against it: would you have looked at the same ones?")
+
+
+def lime_story(ctx: CnnContext) -> tuple[str, str]:
+    """The lesson that fits the photo on screen, and its icon: husky and wolf only for a dog or a wolf."""
+    top = ctx.predictions(1)[0]
+    if len(ctx.spec.class_names()) == 1000 and top.index in CANINE:
+        return HUSKY_STORY, "🐺"
+    if ctx.spec.preprocess.grayscale:
+        return DIGIT_STORY.format(label=top.label), "✏️"
+    return PHOTO_STORY.format(label=top.label), "🔍"

@@ -102,7 +102,8 @@ def random_starts(surface: Surface, n: int, seed: int) -> list[list[float]]:
 @st.cache_resource(show_spinner="Loading the digits CNN and its training path…")
 def digits_setup():
     """The trained digits CNN, a fixed set of training digits and the per-epoch weights."""
-    from udl_viz.models.digits import digits_split, load_trajectory
+    from udl_viz.datasets.digits import digits_split
+    from udl_viz.models.digits import load_trajectory
     from udl_viz.ui.loaders import resolve
 
     _, model = resolve("digits_cnn")

@@ -12,7 +12,7 @@ from udl_viz.attribution import METHODS, AttributionResult, get_method
 from udl_viz.attribution.faithfulness import Faithfulness, deletion_insertion, random_map
 from udl_viz.attribution.sanity import SanityCheck, cascading_randomisation
 from udl_viz.models import ModelSpec
-from udl_viz.ui.loaders import resolve, shared
+from udl_viz.ui.loaders import freeze, resolve, shared
 from udl_viz.ui.settings import setting_widgets
 from udl_viz.ui.sidebar import CnnContext
 
@@ -21,11 +21,6 @@ RANDOM = "random"
 SETTINGS_KEY = "saliency_settings"
 
 Settings = tuple[tuple[str, Any], ...]
-
-
-def freeze(settings: dict[str, Any]) -> Settings:
-    """Settings as a hashable, order-independent cache key."""
-    return tuple(sorted(settings.items()))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
