@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,6 +61,17 @@ def http_ok(url: str, timeout: float = 2.0) -> bool:
             return response.status == 200
     except OSError:
         return False
+
+
+def script_check(url: str) -> str:
+    """Run app.py once in a headless session: "ok", "error" (it raised) or "timeout"/"unavailable"."""
+    try:
+        with urllib.request.urlopen(url + SCRIPT_CHECK, timeout=90) as response:
+            return response.read().decode().strip()
+    except urllib.error.HTTPError as exc:
+        return exc.read().decode().strip()
+    except OSError:
+        return "unavailable"
 
 
 @dataclass
@@ -158,7 +170,9 @@ class ClassServer:
                     raise RuntimeError(f"process {replica.index} (port {replica.port}) exited with code "
                                        f"{replica.proc.returncode}:\n{tail}")
                 if state == "starting" and http_ok(replica.url + HEALTH):
-                    http_ok(replica.url + SCRIPT_CHECK, timeout=60)  # its first run starts the warm-up
+                    if script_check(replica.url) == "error":  # its first run starts the warm-up
+                        tail = replica.log.read_text(errors="replace")[-1500:]
+                        raise RuntimeError(f"app.py failed to run in process {replica.index}:\n{tail}")
                     pending[replica.index] = "warming"
                 elif state == "warming" and replica.ready_file.exists():
                     record = json.loads(replica.ready_file.read_text() or "{}")
