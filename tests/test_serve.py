@@ -137,3 +137,30 @@ def test_kubernetes_ingress_takes_the_same_upload_limit_and_probes_health():
     manifest = (ROOT / "deploy" / "kubernetes" / "udl-viz.yaml").read_text()
     assert f'proxy-body-size: "{upload_limit_mb()}m"' in manifest
     assert "path: /_stcore/health" in manifest and 'affinity: "cookie"' in manifest
+
+
+def test_script_check_tells_an_app_error_from_a_running_app():
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from udl_viz.serving.server import script_check
+
+    class Streamlit(BaseHTTPRequestHandler):
+        answer = (503, b"error")
+
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            self.send_response(self.answer[0])
+            self.end_headers()
+            self.wfile.write(self.answer[1])
+
+        def log_message(self, *args):
+            pass
+
+    with ThreadingHTTPServer(("127.0.0.1", 0), Streamlit) as fake:
+        threading.Thread(target=fake.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{fake.server_address[1]}"
+        assert script_check(url) == "error"
+        Streamlit.answer = (200, b"ok")
+        assert script_check(url) == "ok"
+        fake.shutdown()
+    assert script_check(url) == "unavailable"
