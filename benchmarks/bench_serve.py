@@ -78,7 +78,7 @@ def finish(server: ClassServer, session: dict, solo: dict, deadline: float) -> N
     session["crosstalk"] = session["result"] is not None and session["result"] != solo[session["link"]]
     session["process"] = last_process(server, session["context"])
     session["moved"] = page.get_by_text(MOVED_MESSAGE[:40]).count() > 0
-    took = "failed" if session["seconds"] is None else f"{session['seconds']:.1f} s"
+    took = f"failed ({session['errors'][0][:300]})" if session["seconds"] is None else f"{session['seconds']:.1f} s"
     print(f"  {session['link']}: {took} on {session['process']}", flush=True)
 
 
