@@ -75,7 +75,8 @@ def finish(server: ClassServer, session: dict, solo: dict, deadline: float) -> N
         session["errors"] = exceptions(page)
     except Exception as exc:  # noqa: BLE001 (a failed session is counted, not fatal)
         session["result"], session["seconds"], session["errors"] = None, None, [f"{type(exc).__name__}: {exc}"]
-    session["crosstalk"] = session["result"] is not None and session["result"] != solo[session["link"]]
+    reference = solo[session["link"]]
+    session["crosstalk"] = None not in (session["result"], reference) and session["result"] != reference
     session["process"] = last_process(server, session["context"])
     session["moved"] = page.get_by_text(MOVED_MESSAGE[:40]).count() > 0
     took = f"failed ({session['errors'][0][:300]})" if session["seconds"] is None else f"{session['seconds']:.1f} s"
