@@ -36,6 +36,10 @@ TOUR = [
         ("pages/10_Data_Augmentation.py", "Data augmentation", "which transformations keep the label, and which turn a 6 into a 9"),
         ("pages/11_Fine_Tuning.py", "Fine-tuning", "train a new head on a few images of your own, in seconds"),
     ]),
+    ("The deepest problem", "A confident network can be fooled by a change you cannot see, or by turning the photo.", [
+        ("pages/13_Fooling_the_Network.py", "Fooling the network", "adversarial examples: an invisible change flips "
+         "the answer, and the trick carries over to another network"),
+    ]),
 ]
 
 #: Query settings that open a lecture step on its lesson (the page's defaults otherwise).

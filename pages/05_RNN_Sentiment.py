@@ -20,6 +20,7 @@ from udl_viz.text.encode import MAX_TOKENS
 from udl_viz.text.word2vec import load_vocabulary
 from udl_viz.ui.layout import page_setup, show_figure
 from udl_viz.ui.loaders import freeze
+from udl_viz.ui.progress import progress_bar
 from udl_viz.ui.rnn import (
     cached_loop_check,
     cached_trace,
@@ -119,11 +120,12 @@ with tabs[1]:
 with tabs[2]:
     samples = st.select_slider("LIME samples", [200, 500, 1000, 2000], 500, key="rnn_lime_samples",
                                help="How many perturbed texts LIME scores; more is steadier and slower.")
-    bar = st.progress(0.0, text="Integrated Gradients…")
+    bar = progress_bar("Integrated Gradients…")
     ig = cached_word_attribution(name, ids, "text_ig")
-    bar.progress(0.5, text=f"LIME: scoring {samples} texts with words masked…")
+    bar.label = f"LIME: scoring {samples} texts with words masked…"
+    bar(1, 2)
     lime = cached_word_attribution(name, ids, "text_lime", freeze({"samples": samples}))
-    bar.empty()
+    bar.done()
     show_figure(attribution_figure(tokens, {"Integrated Gradients (captum)": ig.map, "LIME": lime.map},
                                    f"{spec.title}: which words pushed towards positive?", unknown), key="attributions")
     st.caption("Both methods ask what happens when a word is replaced by the 'unknown word' token: Integrated "

@@ -17,7 +17,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "--start=-1.5,2.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="surfaces:\n" + "\n".join(f"  {n:14s} {s.dim}D  {s.title}" for n, s in ALL.items())
-               + "\noptimizers:\n" + "\n".join(f"  {n:14s} {o.label}: {o.blurb}" for n, o in OPTIMIZERS.items()))
+               + "\noptimizers (and the torch.optim hyperparameters --set takes):\n"
+               + "\n".join(f"  {n:14s} {o.label}: {o.blurb}\n  {'':14s} takes {', '.join(h.name for h in o.hypers)}"
+                           for n, o in OPTIMIZERS.items()))
     parser.add_argument("--surface", required=True, choices=list(ALL), metavar="NAME",
                         help=f"one of: {', '.join(ALL)}")
     parser.add_argument("--optimizer", required=True, choices=list(OPTIMIZERS), metavar="NAME",
@@ -26,9 +28,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--steps", type=int, required=True, help="number of optimizer steps")
     parser.add_argument("--start", required=True, metavar="X[,Y]",
                         help="starting point: one number for 1D curves, two (comma-separated) for 2D")
-    parser.add_argument("--momentum", type=float, help="momentum (momentum, nesterov, rmsprop)")
+    parser.add_argument("--momentum", type=float, help="momentum (sgd, momentum, nesterov, rmsprop)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="hyper",
-                        help="any other hyperparameter, e.g. --set beta2=0.99 (repeatable)")
+                        help="any other torch.optim hyperparameter by its torch name, e.g. --set beta2=0.99 "
+                             "or --set weight_decay=0.01 (repeatable)")
     parser.set_defaults(func=run)
 
 
@@ -50,9 +53,11 @@ def run(args: argparse.Namespace) -> int:
     surface = get(args.surface)
     try:
         start = [float(v) for v in args.start.split(",")]
-        hyper = {k: float(v) for k, v in (item.split("=", 1) for item in args.hyper)}
     except ValueError:
-        return _error("--start takes numbers like 1.5 or -1.5,2 and --set takes KEY=NUMBER")
+        return _error("--start takes numbers like 1.5 or -1.5,2")
+    if any("=" not in item for item in args.hyper):
+        return _error("--set takes KEY=VALUE, e.g. --set beta2=0.99")
+    hyper: dict[str, object] = dict(item.split("=", 1) for item in args.hyper)
     if len(start) != surface.dim:
         return _error(f"{args.surface} is {surface.dim}D: --start needs {surface.dim} number(s), got {len(start)}")
     if args.steps < 0:

@@ -31,7 +31,8 @@ from udl_viz.models import digits, efficientnet_lite, sentiment, sunspots, torch
 from udl_viz.models.spec import ModelSpec, ModelUnavailable
 
 SPECS: tuple[ModelSpec, ...] = (
-    efficientnet_lite.SPEC,
+    efficientnet_lite.LITE0,
+    efficientnet_lite.LITE2,
     digits.SPEC,
     torchvision_zoo.RESNET18,
     torchvision_zoo.VGG16,
@@ -42,7 +43,7 @@ SPECS: tuple[ModelSpec, ...] = (
     sunspots.MLP_SPEC,
 )
 REGISTRY: dict[str, ModelSpec] = {spec.name: spec for spec in SPECS}
-DEFAULT_MODEL = efficientnet_lite.SPEC.name
+DEFAULT_MODEL = efficientnet_lite.LITE0.name
 
 
 def select(*, kind: str | None = None, task: str | None = None) -> dict[str, ModelSpec]:

@@ -22,6 +22,7 @@ from torch import nn
 
 from udl_viz.hooks import capture, private_view
 from udl_viz.models.spec import ModelSpec
+from udl_viz.progress import Progress, report
 from udl_viz.units.collections import Collection, Crop, batches, to_original
 from udl_viz.units.receptive import OUTPUT, ReceptiveField, receptive_fields
 
@@ -30,7 +31,6 @@ DEFAULT_K = 16
 FORMAT_VERSION = 1
 #: Keep the crops of at most about this many samples in memory while indexing.
 PRUNE_AT = 50_000
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -186,8 +186,7 @@ def build_indexes(model: nn.Module, spec: ModelSpec, collection: Collection, lay
         done += collection.samples_per_image  # a skipped image still counts towards the progress
         on_error(i, exc)
 
-    if progress:
-        progress(0, total)
+    report(progress, 0, total)
     with torch.inference_mode(), capture(view, paths) as store:
         for batch in batches(collection, spec, images, batch_size, on_error and failed):
             logits = view(batch.x)
@@ -201,10 +200,9 @@ def build_indexes(model: nn.Module, spec: ModelSpec, collection: Collection, lay
                 crops = {s: c for s, c in crops.items() if s in alive}
             done += len(batch.samples)
             seen += len(batch.samples)
-            if progress:
-                progress(done, total)
-    if progress and total and done == total:
-        progress(done, total)  # when the last images failed to load, no batch reported them
+            report(progress, done, total)
+    if total and done == total:
+        report(progress, done, total)  # when the last images failed to load, no batch reported them
     return {layer: _finish(tops.get(layer), fields[layer], crops, collection, spec, layer, k,
                            fingerprint, shard, seen) for layer in layers}
 
