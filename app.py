@@ -6,6 +6,8 @@ import streamlit as st
 
 from udl_viz.ui import lecture
 from udl_viz.ui.layout import page_setup
+from udl_viz.ui.replica import moved_notice
+from udl_viz.ui.warmup import start_warmup
 
 ROOT = Path(__file__).parent
 
@@ -80,6 +82,8 @@ def home() -> None:
                 st.page_link(path, label=f"**{label}**: {blurb}")
 
 
+start_warmup()  # once per process, in the background: the default model and first page's results
+moved_notice()  # behind `python -m udl_viz serve`: this session came over from a process that stopped
 lecture.set_steps([
     lecture.Step(path, page_slug(path), label, LECTURE_SETTINGS.get(path, {}))
     for _topic, _idea, pages in TOUR for path, label, _blurb in pages if (ROOT / path).exists()

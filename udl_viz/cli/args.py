@@ -79,3 +79,13 @@ def word(text: str) -> str:
     if not cleaned or len(cleaned.split()) != 1:
         raise argparse.ArgumentTypeError(f"must be one word, got {text!r}")
     return cleaned
+
+
+def host(text: str) -> str:
+    """An IP address to listen on (``127.0.0.1`` for this computer only, ``0.0.0.0`` for the network)."""
+    import ipaddress
+
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an IP address such as 127.0.0.1 or 0.0.0.0, got {text!r}") from None

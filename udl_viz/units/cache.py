@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import weakref
 from collections.abc import Sequence
@@ -20,19 +19,11 @@ from torch import nn
 
 from udl_viz.models.spec import ModelSpec
 from udl_viz.progress import Progress
+from udl_viz.result_cache import cache_dir
 from udl_viz.units.collections import Collection
 from udl_viz.units.index import DEFAULT_K, UnitIndex, build_indexes
 
 _FINGERPRINTS: weakref.WeakKeyDictionary[nn.Module, str] = weakref.WeakKeyDictionary()
-
-
-def cache_dir() -> Path:
-    """The udl_viz cache folder (created on demand by writers)."""
-    env = os.environ.get("UDL_VIZ_CACHE")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "udl_viz"
 
 
 def model_fingerprint(model: nn.Module) -> str:
