@@ -13,7 +13,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from udl_viz.cli.jsonl import emit
+    from udl_viz.cli.jsonl import echo, emit
     from udl_viz.models import REGISTRY
 
     for spec in REGISTRY.values():
@@ -24,5 +24,5 @@ def run(args: argparse.Namespace) -> int:
                   "weights": spec.weights_source})
         else:
             status = "available" if reason is None else f"unavailable: {reason}"
-            print(f"{spec.name:20s} {spec.title:40s} {status}")
+            echo(f"{spec.name:20s} {spec.title:40s} {status}")
     return 0
