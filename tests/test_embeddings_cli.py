@@ -47,7 +47,7 @@ def test_neighbours_and_analogy(capsys):
     (("negatives", "--k", "-1"), "--k"),
     (("neighbours", "qwertyuiop"), "qwertyuiop"),
     (("analogy", "a", "b", "zzzz"), "zzzz"),
-    (("neighbours", "fire", "--vectors", "nope"), "unknown vector set"),
+    (("neighbours", "fire", "--vectors", "nope"), "invalid choice: 'nope'"),
 ])
 def test_bad_input_exits_2_with_a_message(capsys, args, message):
     code, rows, err = run_cli(capsys, *args)

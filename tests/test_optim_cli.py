@@ -13,10 +13,7 @@ from udl_viz.optim.surfaces import ALL
 
 
 def descend(capsys, *args: str) -> tuple[int, dict | None, str]:
-    try:
-        code = main(["descend", *args])
-    except SystemExit as done:  # argparse's usage errors
-        code = done.code
+    code = main(["descend", *args])
     captured = capsys.readouterr()
     out = captured.out.strip()
     return code, json.loads(out) if out else None, captured.err

@@ -28,11 +28,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; returns the process exit code."""
-    from udl_viz.cli.args import run_checks
+    """Run the CLI; returns the process exit code (2 for a bad argument; ``--help`` exits 0)."""
+    import sys
+
+    from udl_viz.cli.args import Refused, run_checks
     from udl_viz.cli.jsonl import json_only_stdout
 
-    args = build_parser().parse_args(argv)
-    run_checks(args)
+    try:
+        args = build_parser().parse_args(argv)
+        run_checks(args)
+    except SystemExit as done:
+        if not done.code:
+            raise  # --help: argparse's print-and-exit
+        return int(done.code)
     with json_only_stdout():
-        return int(args.func(args) or 0)
+        try:
+            return int(args.func(args) or 0)
+        except Refused as exc:
+            sys.stderr.write(f"python -m udl_viz {args.command}: error: {exc}\n")
+            return 2

@@ -148,9 +148,6 @@ def run_checks(args: argparse.Namespace) -> None:
             args._parser.error(str(exc))
 
 
-def refuse(command: str, message: str) -> int:
-    """One line on stderr for a bad argument found in the run function; returns exit code 2."""
-    import sys
 
-    sys.stderr.write(f"python -m udl_viz {command}: error: {message}\n")
-    return 2
+class Refused(Exception):
+    """A bad argument found in a run function, before any work: ``main`` prints it as one line, exit 2."""

@@ -64,7 +64,7 @@ def check(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     import torch
 
-    from udl_viz.cli.args import refuse
+    from udl_viz.cli.args import Refused
     from udl_viz.cli.jsonl import emit
     from udl_viz.optim.descent import BLOWUP, race
     from udl_viz.optim.optimizers import config
@@ -73,14 +73,14 @@ def run(args: argparse.Namespace) -> int:
     surface = get(args.surface)
     start_loss = float(surface.value(torch.tensor(args.start, dtype=torch.float64)))
     if not abs(start_loss) <= BLOWUP:
-        return refuse("descend", f"argument --start: the loss at {args.start} is {start_loss:.3g}, beyond the "
-                                 f"divergence limit {BLOWUP:g}; start closer to the valley")
+        raise Refused(f"argument --start: the loss at {args.start} is {start_loss:.3g}, beyond the "
+                      f"divergence limit {BLOWUP:g}; start closer to the valley")
     try:
         cfg = config(args.optimizer, args.lr, **args.hyper)
         # autograd, so the path is exactly what a plain loss.backward(); optimizer.step() loop gives
         (run_,) = race(surface, [cfg], list(args.start), args.steps, autograd=True)
     except (KeyError, ValueError) as exc:
-        return refuse("descend", str(exc.args[0] if exc.args else exc))
+        raise Refused(str(exc.args[0] if exc.args else exc)) from None
     end = run_.steps + 1 if run_.diverged_at is None else run_.diverged_at
     # Each loss is evaluated on its own point, as a loop calling the loss on one parameter would:
     # torch's vectorised kernels over a whole path can round the last bit differently.

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+from udl_viz.cli.args import SEED, count, text
+
+MAX_CHARS = 10_000
+MAX_WORDS = 200  # with --window 10 and --k 50: at most 4,000 pairs and 204,000 lines
+MAX_WINDOW = 10
+MAX_K = 50
+MAX_TOPN = 1_000
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -15,37 +22,38 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     for name, help_text in (("pairs", 'skip-gram pairs: {"centre", "context", "centre_index", "context_index"}'),
                             ("negatives", 'each pair then k negatives: {"centre", "word", "label"} (1 = real)')):
         sub = actions.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument("--text", default=None, help="the sentence (default: the lecture's)")
-        sub.add_argument("--window", type=int, default=2, help="context words on each side (default 2)")
+        sub.add_argument("--text", type=text(MAX_CHARS), default=None,
+                         help=f"the sentence, at most {MAX_WORDS} words (default: the lecture's)")
+        sub.add_argument("--window", type=count(1, MAX_WINDOW), default=2,
+                         help=f"context words on each side, 1 to {MAX_WINDOW} (default 2)")
         sub.add_argument("--centre", default=None, help="only pairs whose centre is this word")
         if name == "negatives":
-            sub.add_argument("--k", type=int, default=5, help="negative samples per pair (default 5)")
-            sub.add_argument("--seed", type=int, default=0)
+            sub.add_argument("--k", type=count(0, MAX_K), default=5,
+                             help=f"negative samples per pair, 0 to {MAX_K} (default 5)")
+            sub.add_argument("--seed", type=SEED, default=0, help="random seed (default 0)")
             _vectors_argument(sub)
         sub.set_defaults(func=run)
 
     sub = actions.add_parser("neighbours", help='nearest words: {"word", "neighbour", "cosine"}')
-    sub.add_argument("word")
-    sub.add_argument("--topn", type=int, default=10)
+    sub.add_argument("word", type=text(100))
+    sub.add_argument("--topn", type=count(1, MAX_TOPN), default=10, help=f"how many, 1 to {MAX_TOPN} (default 10)")
     _vectors_argument(sub)
     sub.set_defaults(func=run)
 
     sub = actions.add_parser("analogy", help='a : b :: c : ? answers: {"a", "b", "c", "answer", "cosine"}')
-    sub.add_argument("a")
-    sub.add_argument("b")
-    sub.add_argument("c")
-    sub.add_argument("--topn", type=int, default=5)
+    for word in "abc":
+        sub.add_argument(word, type=text(100))
+    sub.add_argument("--topn", type=count(1, MAX_TOPN), default=5, help=f"how many, 1 to {MAX_TOPN} (default 5)")
     _vectors_argument(sub)
     sub.set_defaults(func=run)
 
 
 def _vectors_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--vectors", default="lee", help="vector set: lee (gensim's news corpus) or sst2")
+    parser.add_argument("--vectors", default="lee", choices=("lee", "sst2"), help="vector set: lee (gensim's news corpus) or sst2")
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
-
+    from udl_viz.cli.args import Refused
     from udl_viz.cli.jsonl import emit
     from udl_viz.embeddings.explore import UnknownWordError, analogy, neighbours, word_counts
     from udl_viz.embeddings.negative import negative_examples, noise_distribution
@@ -57,11 +65,11 @@ def run(args: argparse.Namespace) -> int:
         if args.action in ("pairs", "negatives"):
             tokens = simple_tokens(LECTURE_SENTENCE if args.text is None else args.text)
             if len(tokens) < 2:
-                raise ValueError("the text needs at least two words")
-            if args.window < 1:
-                raise ValueError(f"--window must be at least 1, got {args.window}")
+                raise ValueError("argument --text: the text needs at least two words")
+            if len(tokens) > MAX_WORDS:
+                raise ValueError(f"argument --text: at most {MAX_WORDS} words, got {len(tokens)}")
             if args.centre is not None and args.centre.lower() not in tokens:
-                raise ValueError(f"--centre {args.centre!r} is not a word of the text")
+                raise ValueError(f"argument --centre: {args.centre!r} is not a word of the text")
             pairs = [p for p in skipgram_pairs(tokens, args.window)
                      if args.centre is None or p.centre == args.centre.lower()]
             if args.action == "pairs":
@@ -69,8 +77,6 @@ def run(args: argparse.Namespace) -> int:
                     emit({"centre": p.centre, "context": p.context, "centre_index": p.centre_position,
                           "context_index": p.context_position})
             else:
-                if args.k < 0:
-                    raise ValueError(f"--k must be non-negative, got {args.k}")
                 noise = noise_distribution(word_counts(kv))
                 for e in negative_examples(pairs, kv.index_to_key, noise, args.k, args.seed):
                     emit(e._asdict())
@@ -82,6 +88,5 @@ def run(args: argparse.Namespace) -> int:
             for word, cosine in analogy(kv, a, b, c, args.topn):
                 emit({"a": a, "b": b, "c": c, "answer": word, "cosine": round(cosine, 6)})
     except (ValueError, UnknownWordError, VectorsUnavailable) as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
+        raise Refused(str(exc)) from None
     return 0
