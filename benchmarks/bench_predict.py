@@ -29,6 +29,7 @@ def plain_loop(paths: list[str]) -> None:
     """The peer: decode, preprocess, one fp32 forward pass per image, in order."""
     import torch
 
+    sys.path.insert(0, str(ROOT))
     from udl_viz.images import load_image
     from udl_viz.models import get_spec, load_model
 

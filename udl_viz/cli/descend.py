@@ -57,7 +57,10 @@ def check(args: argparse.Namespace) -> None:
             raise ValueError(f"argument {flag}: {args.optimizer} has no hyperparameter {name!r}; "
                              f"it takes {', '.join(hypers) or 'only --lr'}")
         low, high = hypers[name]
-        number(low, high)(raw)  # ArgumentTypeError is a ValueError: its message names the range
+        try:
+            number(low, high)(raw)
+        except argparse.ArgumentTypeError as exc:
+            raise ValueError(f"argument {flag}: {exc}") from None
     args.hyper = {name: float(raw) for name, raw in values.items()}
 
 

@@ -51,7 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--no-cache", action="store_true", help="rebuild the index even if it is cached")
     parser.set_defaults(func=run)
     after_parse(parser, check)
-    steps = parser.add_subparsers(dest="step", metavar="STEP")
+    steps = parser.add_subparsers(dest="step", metavar="STEP", prog="python -m udl_viz patches")
     merge = steps.add_parser(
         "merge", help="join shard indexes into the full index",
         description="Join the shard indexes written by `patches --shard i/n` (all n of them), store the "
