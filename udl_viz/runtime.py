@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from queue import Empty, Queue
+from typing import TypeVar
 
 import numpy as np
 import torch
@@ -25,6 +28,8 @@ from torch import nn
 
 from udl_viz.hooks import capture, private_view
 from udl_viz.models.spec import ModelSpec
+
+T = TypeVar("T")
 
 #: Images per ONNX Runtime call: batch 1 was fastest per image (11 ms vs 14 ms at batch 8).
 ONNX_BATCH = 1
@@ -59,6 +64,43 @@ class Forward:
         if self.session is not None:
             return self.session.run(None, {"x": np.ascontiguousarray(np.asarray(x, dtype=np.float32))})
         return [t.numpy() for t in _torch_forward(self.model, self.layers, torch.as_tensor(x))]
+
+
+def prefetched(items: Iterator[T], ahead: int = 2) -> Iterator[T]:
+    """``items`` produced in a background thread, up to ``ahead`` in advance (exceptions re-raised here).
+
+    For decoding images while the model runs: PIL and numpy release the GIL for most of the work.
+    """
+    queue: Queue = Queue(maxsize=ahead)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    return
+                queue.put((True, item))
+            queue.put((False, None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            queue.put((False, exc))
+
+    thread = threading.Thread(target=produce, daemon=True)
+    thread.start()
+    try:
+        while True:
+            more, item = queue.get()
+            if not more:
+                if item is not None:
+                    raise item
+                return
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                queue.get_nowait()
+            except Empty:
+                thread.join(0.01)
 
 
 class _Outputs(nn.Module):

@@ -162,7 +162,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if shard[1] > 1:
             built = build_indexes(model, spec, collection, layers, k=k, fingerprint=model_fingerprint(model),
-                                  shard=shard, batch_size=args.batch_size or 16, progress=progress, on_error=on_error)
+                                  shard=shard, batch_size=args.batch_size, progress=progress, on_error=on_error, onnx=True)
             for layer, index in built.items():
                 path = out / shard_name(layer, shard)
                 index.save(path)
@@ -170,8 +170,8 @@ def run(args: argparse.Namespace) -> int:
                       "images": len(collection.shard(*shard)), "samples": index.meta["samples"],
                       "skipped": len(skipped)})
             return 0
-        indexes = unit_indexes(model, spec, collection, layers, k=k, batch_size=args.batch_size or 16,
-                               progress=progress, use_cache=not args.no_cache, on_error=on_error)
+        indexes = unit_indexes(model, spec, collection, layers, k=k, batch_size=args.batch_size,
+                               progress=progress, use_cache=not args.no_cache, on_error=on_error, onnx=True)
     except (ReceptiveFieldError, ValueError) as exc:
         raise Refused(f"argument --layer: cannot index {args.layer}: {exc}") from None
     index = indexes[args.layer]
