@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from udl_viz.ui import lecture
 from udl_viz.ui.layout import page_setup
 
 ROOT = Path(__file__).parent
@@ -35,6 +36,11 @@ TOUR = [
     ]),
 ]
 
+#: Query settings that open a lecture step on its lesson (the page's defaults otherwise).
+LECTURE_SETTINGS = {
+    "pages/03_Saliency_Maps.py": {"saliency_section": "One method", "saliency_method": "gradcam"},
+    "pages/10_Data_Augmentation.py": {"sample": "Coffee cup"},
+}
 
 
 def page_slug(path: str) -> str:
@@ -52,6 +58,11 @@ def home() -> None:
         "This dashboard opens up neural networks so you can see what they compute. "
         "Everything runs on your computer: no internet needed. Start anywhere below."
     )
+    with st.expander("**Teaching with it: the lecture, step by step**", expanded=False):
+        st.markdown("Each link opens a page in projector mode with the settings that show its lesson; "
+                    "**◀ Previous** and **Next ▶** next to the page title walk through the lecture. "
+                    "Copy any link onto a slide.")
+        lecture.lecture_list()
     for topic, idea, pages in TOUR:
         st.subheader(topic)
         st.markdown(idea)
@@ -60,10 +71,16 @@ def home() -> None:
                 st.page_link(path, label=f"**{label}**: {blurb}")
 
 
-navigation = {"Start": [st.Page(home, title="Home", icon=":material/home:", default=True)]}
+lecture.set_steps([
+    lecture.Step(path, page_slug(path), label, LECTURE_SETTINGS.get(path, {}))
+    for _topic, _idea, pages in TOUR for path, label, _blurb in pages if (ROOT / path).exists()
+])
+navigation = {"Start": [st.Page(home, title="Home", icon="🏠", default=True)]}
 for topic, _idea, pages in TOUR:
     present = [st.Page(path, title=label, url_path=page_slug(path))
                for path, label, _blurb in pages if (ROOT / path).exists()]
     if present:
         navigation[topic] = present
-st.navigation(navigation, expanded=True).run()
+current = st.navigation(navigation, expanded=True)
+lecture.set_current(current.url_path)
+current.run()

@@ -2,7 +2,6 @@
 
 import math
 
-import numpy as np
 import streamlit as st
 
 from udl_viz.activations import first_layer_filters, upsample_map
@@ -16,47 +15,52 @@ from udl_viz.figures.images import overlay_figure
 from udl_viz.ui.layout import page_setup, show_figure
 from udl_viz.ui.loaders import cached_layer_activations
 from udl_viz.ui.sidebar import cnn_sidebar
-from udl_viz.ui.widgets import prediction_panel
+from udl_viz.ui.widgets import data_key, prediction_panel
 
 page_setup("Layer activations", "Each channel of a conv layer is a detector; its feature map shows "
            "where in the image it fires. Early layers find edges and colours, later ones parts of objects.")
 ctx = cnn_sidebar()
 spec = ctx.spec
-view = spec.preprocess.view(ctx.image).convert("RGB")
+pixels = spec.preprocess.pixels(ctx.image)
 
 left, right = st.columns([1, 2])
 with left:
-    st.image(view, caption=f"What the model sees: {spec.input_size}×{spec.input_size} centre crop", width="stretch")
+    st.image(pixels, caption=f"What the model sees: {spec.input_size}×{spec.input_size} centre crop", width="stretch")
 with right:
     prediction_panel(ctx)
 
 labels = {layer.path: layer.label for layer in spec.layers}
-layer = st.selectbox("Layer", list(labels), index=min(2, len(labels) - 1), format_func=lambda p: f"{p}: {labels[p]}")
+layer = st.selectbox("Layer", list(labels), index=min(2, len(labels) - 1), format_func=lambda p: f"{p}: {labels[p]}",
+                     key=f"act_layer_{spec.name}")
 acts = cached_layer_activations(spec.name, ctx.image_key, layer, ctx.image)
 channels = acts.maps.shape[0]
 
 st.subheader("Feature maps, strongest channels first")
-per_page = st.select_slider("Maps per page", options=[8, 16, 32, 64], value=16)
+per_page = st.select_slider("Maps per page", options=[6, 12, 24, 48], value=12)
+per_channel = st.toggle("Scale each channel on its own", key="act_per_channel",
+                        help="Off: one colour scale for all maps, to compare channels. On: each map to its own "
+                             "strongest value, to see the pattern of weak channels too.")
 pages = max(1, math.ceil(channels / per_page))
 page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1)
 shown = [int(c) for c in acts.order[(page - 1) * per_page: page * per_page]]
 show_figure(feature_grid_figure(acts.maps, shown, f"{layer}: channels ranked {(page - 1) * per_page + 1}–"
-                                f"{(page - 1) * per_page + len(shown)} of {channels} by mean activation"),
-            key="grid")
-st.caption("Bright = the channel responds strongly there. All maps share one colour scale, so you can compare them.")
+                                f"{(page - 1) * per_page + len(shown)} of {channels} by mean activation",
+                                per_channel=per_channel), key="grid")
+st.caption("**What am I looking at?** Each tile is one channel's feature map: orange where the detector fires, "
+           "blue where its value is below zero, white where it is quiet. "
+           + ("Each tile has its own scale." if per_channel else "All tiles share one scale, so you can compare them."))
 
 st.subheader("One channel over the photo")
 c1, c2 = st.columns([1, 3])
 with c1:
     channel = st.number_input("Channel", min_value=0, max_value=channels - 1, value=int(acts.order[0]), step=1,
-                              help="Defaults to the strongest channel.")
+                              key=data_key(ctx, "act_channel", layer), help="Defaults to the strongest channel.")
     opacity = st.slider("Overlay opacity", 0.0, 1.0, 0.6, 0.05)
     rank = int((acts.order == channel).nonzero()[0][0]) + 1
     st.metric("Rank by mean activation", f"{rank} of {channels}")
     st.metric("Mean activation", f"{acts.channel_means[channel]:.3g}")
 with c2:
     heat = upsample_map(acts.maps[channel], spec.input_size)
-    pixels = np.asarray(view)
     show_figure(overlay_figure(pixels, heat, f"{layer}, channel {channel}, over the model's input",
                                opacity=opacity, colorbar_title="relative activation"), key="overlay")
 st.caption("The feature map is stretched to the image size: where it is bright, this detector found its pattern.")
@@ -72,5 +76,5 @@ st.caption("The first layer's weights can be drawn as tiny images: most are edge
 
 st.subheader("Activation statistics per layer")
 show_figure(layer_stats_figure(acts.layer_stats), key="stats")
-st.dataframe(acts.layer_stats, hide_index=True)
+st.dataframe(acts.layer_stats, hide_index=True, column_config={"fraction_zero": "share of activations ≤ 0"})
 st.caption("Deeper layers have more channels and smaller maps; ReLU makes many activations exactly zero.")

@@ -8,6 +8,7 @@ from udl_viz.images import ImageError
 from udl_viz.ui import units as ui
 from udl_viz.ui.layout import page_setup, show_figure
 from udl_viz.ui.sidebar import cnn_sidebar
+from udl_viz.ui.widgets import data_key
 from udl_viz.units.featurevis import default_objective
 from udl_viz.units.receptive import OUTPUT, ReceptiveFieldError
 
@@ -49,7 +50,7 @@ with c3:
     if layer == OUTPUT:
         names = spec.class_names()
         unit = st.selectbox("Class", range(len(names)), index=ctx.predictions(1)[0].index,
-                            format_func=lambda i: f"{names[i]} (class {i})", key=f"units_class_{spec.name}",
+                            format_func=lambda i: f"{names[i]} (class {i})", key=data_key(ctx, "units_class"),
                             help="Defaults to the class predicted for the sidebar image. Type to search.")
     else:
         unit = int(st.number_input(f"Unit (channel 0–{index.units - 1})", min_value=0, max_value=index.units - 1,

@@ -1,6 +1,5 @@
 """Saliency maps: attribution methods side by side, scored for faithfulness and sanity-checked."""
 
-import numpy as np
 import streamlit as st
 
 from udl_viz.attribution import METHODS
@@ -13,6 +12,8 @@ from udl_viz.figures.saliency import (
     sanity_correlation_figure,
 )
 from udl_viz.ui.layout import page_setup, show_figure
+from udl_viz.ui.loaders import freeze
+from udl_viz.ui.progress import progress_bar
 from udl_viz.ui.saliency import (
     RANDOM,
     cached_faithfulness,
@@ -20,7 +21,6 @@ from udl_viz.ui.saliency import (
     cost_label,
     explain,
     explain_all,
-    freeze,
     settings_widgets,
     stored_settings,
 )
@@ -34,12 +34,11 @@ page_setup("Saliency maps", "Which pixels made the network choose this class? Se
            "with its cost, a faithfulness score and a sanity check.")
 ctx = cnn_sidebar()
 spec = ctx.spec
-view = spec.preprocess.view(ctx.image).convert("RGB")
-pixels = np.asarray(view)
+pixels = spec.preprocess.pixels(ctx.image)
 
 left, right = st.columns([1, 2])
 with left:
-    st.image(view, caption=f"What the model sees: {spec.input_size}×{spec.input_size} centre crop", width="stretch")
+    st.image(pixels, caption=f"What the model sees: {spec.input_size}×{spec.input_size} centre crop", width="stretch")
 with right:
     prediction_panel(ctx)
 target = target_picker(ctx, key="saliency_target")
@@ -47,8 +46,9 @@ target_name = spec.class_names()[target]
 
 c1, c2, c3 = st.columns([2, 2, 3])
 opacity = c1.slider("Heatmap opacity", 0.0, 1.0, 0.6, 0.05, key="saliency_opacity")
-absolute = c2.radio("Show values", ["signed", "absolute"], horizontal=True, key="saliency_sign", bind="query-params",
-                    help="Signed: orange pushes towards the class, blue against it. Absolute: only how much.") == "absolute"
+signed = c2.toggle("Signed view", key="saliency_signed", bind="query-params",
+                   help="Off: gradient maps (vanilla, SmoothGrad, guided backprop) show only how much each pixel "
+                        "matters, since their sign is noise. On: orange pushes towards the class, blue against it.")
 section = c3.radio("View", SECTIONS, horizontal=True, key="saliency_section", bind="query-params")
 
 if section == "One method":
@@ -62,7 +62,8 @@ if section == "One method":
         fig_col, info_col = st.columns([3, 1])
         with fig_col:
             show_figure(saliency_figure(pixels, result.map, f"{METHODS[method].label} for '{target_name}'",
-                                        opacity=opacity, absolute=absolute), key="saliency_single")
+                                        opacity=opacity, absolute=not signed and METHODS[method].gradient_type),
+                        key="saliency_single")
         with info_col:
             st.metric("Forward passes", result.forward_passes)
             st.metric("Backward passes", result.backward_passes)
@@ -74,8 +75,11 @@ if section == "One method":
                                "the baseline to the photo. This is how far off the sum is (captum's convergence delta).")
                 st.caption(f"Sum of attributions {gap['attribution_sum']:.3f} vs score change "
                            f"{gap['score_change']:.3f} ({gap['relative_gap']:.1%} off). More steps shrink the gap.")
-        st.caption("The map explains the class score (logit) of the chosen class. Orange: raising these pixels "
-                   "raises the score (or, for IG, occlusion and Grad-CAM, evidence for the class); blue: against it.")
+        st.caption("**What am I looking at?** The model's input with the map on top: the coloured pixels are the "
+                   "ones that decide the score of the chosen class; where the photo shows through, the map is "
+                   "near zero. " + ("Bright: matters most (the gradient's size; its sign is mostly noise)."
+                                    if not signed and METHODS[method].gradient_type else
+                                    "Orange: evidence for the class; blue: against it."))
 
 elif section == "All methods side by side":
     chosen = st.multiselect("Methods", list(METHODS), default=list(METHODS), format_func=lambda m: METHODS[m].label,
@@ -86,8 +90,10 @@ elif section == "All methods side by side":
     results = explain_all(ctx, chosen, target)
     tiles = [(f"{METHODS[m].label}<br>{cost_label(r)}", r.map) for m, r in results.items()]
     show_figure(map_grid_figure(pixels, tiles, f"{len(tiles)} explanations of '{target_name}'", opacity=opacity,
-                                absolute=absolute), key="saliency_grid")
-    st.caption("Each tile is scaled to its own strongest values (the top 0.5 % are clipped). Under each name: forward and backward passes "
+                                absolute=not signed), key="saliency_grid")
+    st.caption("**What am I looking at?** The same photo explained by each method"
+               + (" (magnitude only: switch on **Signed view** for for/against). " if not signed else ". ")
+               + "Each tile is scaled to its own strongest values (the top 0.5 % are clipped). Under each name: forward and backward passes "
                "through the network and the seconds it took (the first time; results are cached).")
     st.dataframe([{"method": METHODS[m].label, "forward passes": r.forward_passes, "backward passes": r.backward_passes,
                    "seconds": round(r.seconds, 3), "settings": ", ".join(f"{k}={v}" for k, v in r.settings.items())}
@@ -103,17 +109,18 @@ elif section == "Faithfulness":
     steps = st.slider("Steps per curve", 8, 64, 24, 8, key="saliency_faith_steps",
                       help="Each step is one image through the network, for each curve and method.")
     methods = [*chosen, RANDOM]
-    bar = st.progress(0.0, text="Scoring the maps…")
+    bar = progress_bar("Scoring the maps…")
     curves = {}
     for i, method in enumerate(methods):
         label = RANDOM_LABEL if method == RANDOM else METHODS[method].label
-        bar.progress(i / len(methods), text=f"Scoring {label}…")
+        bar.label = f"Scoring {label}…"
+        bar(i, len(methods))
         settings = () if method == RANDOM else freeze(stored_settings(spec, method))
         try:
             curves[label] = cached_faithfulness(spec.name, ctx.image_key, method, settings, target, steps, ctx.image)
         except ValueError as exc:
             st.error(f"{label}: {exc}")
-    bar.empty()
+    bar.done()
     a, b = st.columns(2)
     with a:
         show_figure(faithfulness_figure({k: f.deletion for k, f in curves.items()}, "deletion"), key="saliency_deletion")
@@ -146,13 +153,12 @@ else:
         st.info("Press the button: each method is recomputed once per randomisation step.")
     checks = {}
     for method in done:
-        bar = st.progress(0.0, text=f"{METHODS[method].label}: starting…")
+        bar = progress_bar(f"{METHODS[method].label}: randomising the layers…")
         try:
-            checks[method] = cached_sanity(*keys[method][:5], max_steps, ctx.image,
-                                           _progress=lambda f, t, m=method, b=bar: b.progress(f, text=f"{METHODS[m].label}: {t}"))
+            checks[method] = cached_sanity(*keys[method][:5], max_steps, ctx.image, _progress=bar)
         except ValueError as exc:
             st.error(f"{METHODS[method].label}: {exc}")
-        bar.empty()
+        bar.done()
     if checks:
         show_figure(sanity_correlation_figure({METHODS[m].label: ([s.label for s in c.steps], [s.spearman for s in c.steps])
                                                for m, c in checks.items()}), key="saliency_sanity_corr")
@@ -162,5 +168,5 @@ else:
             tiles = [("trained model", check.original)] + [
                 (f"down to {s.label}<br>ρ = {s.spearman:.2f}", s.map) for s in check.steps]
             show_figure(map_grid_figure(pixels, tiles, f"{METHODS[method].label}: map after each randomisation step",
-                                        opacity=opacity, absolute=absolute, columns=min(7, len(tiles))),
+                                        opacity=opacity, absolute=not signed, columns=min(4, len(tiles))),
                         key=f"saliency_sanity_{method}")

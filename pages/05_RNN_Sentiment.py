@@ -4,6 +4,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from udl_viz.models import SENTIMENT, ModelUnavailable, select
+from udl_viz.models.sentiment import ARCHITECTURES, TITLES
 from udl_viz.rnn.examples import EXAMPLES
 from udl_viz.rnn.figures import (
     attribution_figure,
@@ -14,14 +16,15 @@ from udl_viz.rnn.figures import (
     step_probability_figure,
 )
 from udl_viz.rnn.memory import GATES
-from udl_viz.rnn.registry import ARCHITECTURES, MAX_TOKENS, REGISTRY, TITLES, ModelUnavailable
+from udl_viz.text.encode import MAX_TOKENS
 from udl_viz.text.word2vec import load_vocabulary
 from udl_viz.ui.layout import page_setup, show_figure
+from udl_viz.ui.loaders import freeze
+from udl_viz.ui.progress import progress_bar
 from udl_viz.ui.rnn import (
-    cached_integrated_gradients,
-    cached_lime,
     cached_loop_check,
     cached_trace,
+    cached_word_attribution,
     get_sentiment_model,
     model_metrics,
 )
@@ -34,6 +37,7 @@ TEXT_KEY, EXAMPLE_KEY = "sentiment_text", "sentiment_example"
 if TEXT_KEY not in st.session_state:
     st.session_state[TEXT_KEY] = next(iter(EXAMPLES))
 
+REGISTRY = select(task=SENTIMENT)
 name = st.sidebar.selectbox("Model", list(REGISTRY), format_func=lambda n: REGISTRY[n].title,
                             key="sentiment_model", bind="query-params", index=list(REGISTRY).index("lstm"),
                             help="Fine-tuned: the embedding started from word2vec and was trained for sentiment. "
@@ -41,8 +45,9 @@ name = st.sidebar.selectbox("Model", list(REGISTRY), format_func=lambda n: REGIS
 spec = REGISTRY[name]
 st.sidebar.caption(spec.description)
 
-st.selectbox("Pick an example", list(EXAMPLES), key=EXAMPLE_KEY, format_func=lambda t: f"{t}  ({EXAMPLES[t]})",
-             on_change=lambda: st.session_state.update({TEXT_KEY: st.session_state[EXAMPLE_KEY]}))
+example = st.selectbox("Pick an example", list(EXAMPLES), key=EXAMPLE_KEY,
+                       on_change=lambda: st.session_state.update({TEXT_KEY: st.session_state[EXAMPLE_KEY]}))
+st.caption(f"Why this one: {EXAMPLES[example]}")  # under the box, which cannot wrap a long value
 text = st.text_area("…or type a review", key=TEXT_KEY, height=80,
                     help=f"Any English text. The model reads at most {MAX_TOKENS} tokens.")
 
@@ -115,20 +120,21 @@ with tabs[1]:
 with tabs[2]:
     samples = st.select_slider("LIME samples", [200, 500, 1000, 2000], 500, key="rnn_lime_samples",
                                help="How many perturbed texts LIME scores; more is steadier and slower.")
-    bar = st.progress(0.0, text="Integrated Gradients…")
-    ig = cached_integrated_gradients(name, ids)
-    bar.progress(0.5, text=f"LIME: scoring {samples} texts with words masked…")
-    lime = cached_lime(name, tuple(tokens), samples)
-    bar.empty()
-    show_figure(attribution_figure(tokens, {"Integrated Gradients (captum)": ig.scores, "LIME": lime.scores},
+    bar = progress_bar("Integrated Gradients…")
+    ig = cached_word_attribution(name, ids, "text_ig")
+    bar.label = f"LIME: scoring {samples} texts with words masked…"
+    bar(1, 2)
+    lime = cached_word_attribution(name, ids, "text_lime", freeze({"samples": samples}))
+    bar.done()
+    show_figure(attribution_figure(tokens, {"Integrated Gradients (captum)": ig.map, "LIME": lime.map},
                                    f"{spec.title}: which words pushed towards positive?", unknown), key="attributions")
     st.caption("Both methods ask what happens when a word is replaced by the 'unknown word' token: Integrated "
                "Gradients follows the gradient along the way there, LIME masks words at random and fits a linear "
                "model. Orange bars push towards positive, blue towards negative. "
-               f"The Integrated Gradients scores add up to the change in P(positive) up to {ig.convergence_delta:.3f}.")
+               f"The Integrated Gradients scores add up to the change in P(positive) up to {ig.extras['convergence_delta']:.3f}.")
 
 with tabs[3]:
-    suffix = "_frozen" if spec.frozen else ""
+    suffix = "_frozen" if spec.meta["frozen"] else ""
     curves, rows = {}, []
     for kind in ARCHITECTURES:
         other = f"{kind}{suffix}"
@@ -145,7 +151,7 @@ with tabs[3]:
                      "hand-written reviews accuracy": m["ood_accuracy"],
                      "P(positive) for this text": float(cached_trace(other, ids).positive[-1])})
     show_figure(comparison_figure(tokens, curves, unknown, "SimpleRNN, LSTM and GRU read the same text"
-                                  + (" (frozen word2vec)" if spec.frozen else "")), key="compare")
+                                  + (" (frozen word2vec)" if spec.meta["frozen"] else "")), key="compare")
     st.caption("Same embedding start, same data, three memories. The SimpleRNN rewrites its whole state at "
                "every word; the gated LSTM and GRU choose what to keep, which shows most on sentences that turn.")
     st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={
@@ -154,7 +160,7 @@ with tabs[3]:
                "written the way people type (capitals, '!!', contractions).")
 
 with tabs[4]:
-    loop_name = "simple_rnn_frozen" if spec.frozen else "simple_rnn"
+    loop_name = "simple_rnn_frozen" if spec.meta["frozen"] else "simple_rnn"
     st.markdown(f"The lecture's SimpleRNN, written as a plain numpy loop on the trained weights of "
                 f"**{REGISTRY[loop_name].title}** (whichever model the sidebar shows):")
     st.code("state = np.zeros(units)\nfor x in inputs:            # x: the word's embedding vector\n"

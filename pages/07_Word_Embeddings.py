@@ -67,7 +67,7 @@ with tabs[0]:
         st.warning("Type a sentence of at least two words to see skip-gram pairs.")
     else:
         default = tokens.index("epidemic") if "epidemic" in tokens else 0
-        centre = st.selectbox("Centre word", range(len(tokens)), index=default, key="centre",
+        centre = st.selectbox("Centre word", range(len(tokens)), index=default, key="centre@" + " ".join(tokens),
                               format_func=lambda i: f"{i + 1}: {tokens[i]}")
         pairs = skipgram_pairs(tokens, window)
         chosen = [p for p in pairs if p.centre_position == centre]

@@ -28,7 +28,7 @@ from udl_viz.ui.sidebar import cnn_sidebar
 page_setup("Data augmentation", "With little data, train on mirrored, rotated, shifted, cropped and recoloured "
            "copies of each image: the network learns that these changes do not alter the label. "
            "But only the changes that really don't: a 6 upside down is a 9.")
-ctx = cnn_sidebar()
+ctx = cnn_sidebar(default_sample="Coffee cup")  # a photo the model is sure of: "label kept" means something
 
 st.subheader("Variants of the current image")
 settings = settings_panel()

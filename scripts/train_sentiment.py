@@ -24,12 +24,14 @@ from torch import nn
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from udl_viz.rnn.model import SentimentRNN  # noqa: E402
+from udl_viz.models import SENTIMENT, select  # noqa: E402
+from udl_viz.models.sentiment import ASSETS, SentimentRNN, checkpoint_path  # noqa: E402
 from udl_viz.rnn.predict import accuracy, pad_batch  # noqa: E402
-from udl_viz.rnn.registry import ASSETS, REGISTRY, encode, word2vec_matrix  # noqa: E402
+from udl_viz.text.encode import encode  # noqa: E402
 from udl_viz.text.sst2 import full_sentences, read_reviews, read_split  # noqa: E402
-from udl_viz.text.word2vec import load_vocabulary  # noqa: E402
+from udl_viz.text.word2vec import load_vocabulary, word2vec_matrix  # noqa: E402
 
+REGISTRY = select(task=SENTIMENT)
 OOD_REVIEWS = ROOT / "tests" / "data" / "ood_reviews.tsv"
 #: Per architecture: hidden units, learning rate, epochs. SimpleRNN learns more slowly.
 SETTINGS = {"simple_rnn": (128, 1e-3, 10), "lstm": (128, 2e-3, 8), "gru": (128, 2e-3, 8)}
@@ -49,16 +51,17 @@ def length_batches(lengths: np.ndarray, rng: np.random.Generator) -> list[np.nda
 
 def train_one(name: str, seed: int, epochs: int | None, data: dict) -> dict:
     spec = REGISTRY[name]
+    frozen = spec.meta["frozen"]
     hidden, lr, default_epochs = SETTINGS[spec.kind]
     epochs = epochs or default_epochs
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     init = torch.from_numpy(data["word2vec"])
-    model = SentimentRNN(spec.kind, init.shape[0], init.shape[1], hidden, freeze_embedding=spec.frozen)
+    model = SentimentRNN(spec.kind, init.shape[0], init.shape[1], hidden, freeze_embedding=frozen)
     with torch.no_grad():
         model.embedding.weight.copy_(init)
     groups = [{"params": [p for n, p in model.named_parameters() if not n.startswith("embedding")]}]
-    if not spec.frozen:
+    if not frozen:
         groups.append({"params": [model.embedding.weight], "lr": lr * EMBEDDING_LR_SCALE})
     optimizer = torch.optim.Adam(groups, lr=lr)
     loss_fn = nn.CrossEntropyLoss()
@@ -93,11 +96,11 @@ def train_one(name: str, seed: int, epochs: int | None, data: dict) -> dict:
         "train_seconds": round(time.perf_counter() - start, 1),
     }
     state = model.state_dict()
-    if spec.frozen:  # the embedding is the word2vec matrix: the loader rebuilds it
+    if frozen:  # the embedding is the word2vec matrix: the loader rebuilds it
         del state["embedding.weight"]
-    torch.save({"kind": spec.kind, "frozen": spec.frozen, "vocab_size": init.shape[0],
+    torch.save({"kind": spec.kind, "frozen": frozen, "vocab_size": init.shape[0],
                 "embedding_dim": init.shape[1], "hidden_size": hidden, "state_dict": state,
-                "metrics": metrics}, spec.checkpoint)
+                "metrics": metrics}, checkpoint_path(name))
     return metrics
 
 

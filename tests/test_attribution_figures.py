@@ -6,7 +6,9 @@ import numpy as np
 
 from udl_viz.attribution.faithfulness import Curve
 from udl_viz.figures.saliency import (
+    MAGNITUDE_LEGEND,
     RANDOM_LABEL,
+    SIGNED_LEGEND,
     auc_scatter_figure,
     display_map,
     faithfulness_figure,
@@ -33,7 +35,9 @@ def test_saliency_figure_is_signed_only_for_signed_maps():
     absolute = saliency_figure(PIXELS, heat, "absolute", absolute=True, opacity=0.3)
     assert signed.data[1].zmin == -signed.data[1].zmax
     assert absolute.data[1].zmin >= 0 and absolute.data[1].opacity == 0.3
-    assert absolute.data[1].colorbar.title.text == "|attribution|"
+    assert absolute.data[1].colorbar.title.text == MAGNITUDE_LEGEND  # words that match the colours
+    assert signed.data[1].colorbar.title.text == SIGNED_LEGEND
+    assert "rgba" in absolute.data[1].colorscale[0][1] and absolute.data[1].colorscale[0][1].endswith(",0)")
 
 
 def test_map_grid_has_one_photo_and_one_map_per_tile_on_a_shared_scale():

@@ -129,7 +129,6 @@ USAGE_ERRORS = [
     ("descend: 1D start on 2D", [*DESCEND, "--start=1"], "--start"),
     ("descend: NaN hyperparameter", [*DESCEND, "--start=1,1", "--set", "beta2=nan"], "--set"),
     ("descend: unknown hyperparameter", [*DESCEND, "--start=1,1", "--set", "foo=1"], "--set foo"),
-    ("descend: hyperparameter out of range", [*DESCEND, "--start=1,1", "--set", "beta1=2"], "--set beta1"),
     ("descend: momentum out of range", [*DESCEND, "--start=1,1", "--momentum", "5"], "--momentum"),
     ("descend: unknown surface", ["descend", "--surface", "nope", "--optimizer", "sgd", "--lr", "1", "--steps",
                                   "1", "--start=1"], "--surface"),
@@ -168,6 +167,7 @@ ENGINE_ERRORS = [
     ("patches: unit beyond the layer", ["patches", "--model", "digits_cnn", "--layer", "relu2", "--unit", "5000",
                                         "--images", "{dir}", "--out", "{dir}/out"], "--unit"),
     ("embeddings: one-word text", [*PAIRS, "--text", "!!!"], "--text"),
+    ("descend: hyperparameter out of range", [*DESCEND, "--start=1,1", "--set", "beta1=2"], "--set"),
     ("descend: start beyond the divergence limit", [*DESCEND, "--start=1000000,1000000"], "--start"),
 ]
 

@@ -48,6 +48,6 @@ def test_name_tables_match_the_engine_registries():
     from udl_viz.optim.surfaces import ALL
 
     assert {name: (s.dim, s.title) for name, s in ALL.items()} == catalog.SURFACES
-    assert {name: (o.label, o.blurb, {h.name: (h.low, h.high) for h in o.hypers})
+    assert {name: (o.label, o.blurb, tuple(h.name for h in o.hypers))
                                   for name, o in OPTIMIZERS.items()} == catalog.OPTIMIZERS
     assert {name: m.label for name, m in METHODS.items()} == catalog.METHODS

@@ -72,7 +72,7 @@ def test_long_text_is_cut():
 def test_window_and_centre_follow_the_widgets():
     at = page().run()
     at.slider(key="window").set_value(1).run()
-    at.selectbox(key="centre").set_value(4).run()  # the second "opioid"
+    next(box for box in at.selectbox if box.label == "Centre word").set_value(4).run()  # the second "opioid"
     assert not at.exception
     assert metric(at, "Training pairs in this sentence") == str(2 * 27)
     assert list(at.dataframe[0].value["context word (target)"]) == ["or", "crisis"]

@@ -9,9 +9,20 @@ import pytest
 import torch
 from PIL import Image
 
+from udl_viz.datasets.digits import digits_split
 from udl_viz.inference import batched, probabilities
-from udl_viz.models import REGISTRY, ModelUnavailable, get_spec, load_model, torchvision_zoo
-from udl_viz.models.digits import checkpoint_metrics, digits_split, load_trajectory
+from udl_viz.models import (
+    FORECASTING,
+    IMAGE_CLASSIFICATION,
+    REGISTRY,
+    SENTIMENT,
+    ModelUnavailable,
+    get_spec,
+    load_model,
+    select,
+    torchvision_zoo,
+)
+from udl_viz.models.digits import checkpoint_metrics, load_trajectory
 from udl_viz.models.efficientnet_lite import Conv2dSame
 
 
@@ -81,17 +92,45 @@ def test_conv2d_same_equals_explicit_tensorflow_padding(kernel, stride, size):
 
 def test_every_registry_entry_is_complete():
     for spec in REGISTRY.values():
-        assert spec.layers and spec.first_conv and spec.cam_layer
+        assert spec.name and spec.title and spec.kind and spec.task and spec.layers and spec.class_names()
+    for spec in select(task=IMAGE_CLASSIFICATION).values():
+        assert spec.first_conv and spec.cam_layer
         assert len(spec.class_names()) in (10, 1000)
         assert spec.input_size in (8, 224)
+    assert {spec.task for spec in REGISTRY.values()} >= {IMAGE_CLASSIFICATION, SENTIMENT, FORECASTING}
 
 
-@pytest.mark.parametrize("name", ["efficientnet_lite0", "digits_cnn"])
+@pytest.mark.parametrize("name", ["efficientnet_lite0", "digits_cnn", "lstm", "gru_frozen", "sunspots_gru",
+                                  "sunspots_mlp"])
 def test_named_layers_resolve_in_offline_models(name):
     spec = get_spec(name)
     model = load_model(name)
-    for path in [layer.path for layer in spec.layers] + [spec.first_conv, spec.cam_layer]:
-        model.get_submodule(path)
+    assert not model.training
+    modules = dict(model.named_modules())
+    paths = [layer.path for layer in spec.layers] + [p for p in (spec.first_conv, spec.cam_layer) if p]
+    assert [p for p in paths if p not in modules] == []
+    if spec.first_conv:
+        assert isinstance(modules[spec.first_conv], torch.nn.Conv2d)
+        assert modules[spec.first_conv].in_channels == spec.channels
+
+
+def test_lookup_by_task_names_the_models_of_that_task():
+    assert set(select(task=SENTIMENT)) == {"simple_rnn", "lstm", "gru", "simple_rnn_frozen", "lstm_frozen",
+                                           "gru_frozen"}
+    assert get_spec("lstm", task=SENTIMENT).kind == "lstm"
+    with pytest.raises(KeyError, match="unknown model 'lstm' for image classification; choose one of efficientnet_lite0"):
+        get_spec("lstm", task=IMAGE_CLASSIFICATION)
+
+
+def test_one_model_unavailable_for_every_kind(monkeypatch, tmp_path):
+    from udl_viz.models import sentiment
+
+    monkeypatch.setattr(sentiment, "ASSETS", tmp_path)
+    sentiment._saved.cache_clear()
+    assert "lstm.pt is missing" in get_spec("lstm").unavailable_reason()
+    with pytest.raises(ModelUnavailable, match="lstm.pt is missing"):
+        load_model("lstm")
+    sentiment._saved.cache_clear()
 
 
 def test_torchvision_models_are_listed_unavailable_when_uncached(tmp_path, monkeypatch):
@@ -135,7 +174,7 @@ def test_digits_cnn_held_out_accuracy():
 def test_digits_cnn_reads_dark_ink_on_white_paper():
     from sklearn.datasets import load_digits
 
-    from udl_viz.models.digits import digit_image
+    from udl_viz.datasets.digits import digit_image
 
     digits = load_digits()
     spec, model = get_spec("digits_cnn"), load_model("digits_cnn")

@@ -79,7 +79,7 @@ def test_display_controls_do_not_recompute(monkeypatch):
     at = _app("digits_cnn").run()
     assert calls == ["gradcam"]
     at.slider(key="saliency_opacity").set_value(0.3).run()
-    at.radio(key="saliency_sign").set_value("absolute").run()
+    at.toggle(key="saliency_signed").set_value(True).run()
     assert not at.exception and calls == ["gradcam"]
     heat = next(t for t in _figures(at)[-1]["data"] if t["type"] == "heatmap")
     assert heat["opacity"] == pytest.approx(0.3)

@@ -10,7 +10,7 @@ from PIL import Image
 from sklearn.datasets import load_digits
 
 from udl_viz.cli import main
-from udl_viz.models.digits import digit_image
+from udl_viz.datasets.digits import digit_image
 from udl_viz.samples import load_sample
 from udl_viz.units import cache
 

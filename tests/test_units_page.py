@@ -11,7 +11,7 @@ from sklearn.datasets import load_digits
 from streamlit.testing.v1 import AppTest
 
 from udl_viz.cli import main
-from udl_viz.models.digits import digit_image
+from udl_viz.datasets.digits import digit_image
 from udl_viz.units.cache import cache_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,8 +62,8 @@ def test_output_layer_shows_the_top_images_of_the_predicted_class():
     at = app().run()
     at.selectbox(key="units_layer_efficientnet_lite0").set_value("output").run()
     assert not at.exception and not at.error
-    assert "cat" in at.selectbox(key="units_class_efficientnet_lite0").format_func(
-        at.selectbox(key="units_class_efficientnet_lite0").value)
+    picker = next(box for box in at.selectbox if box.label == "Class")
+    assert "cat" in picker.format_func(picker.value)
     assert metrics(at)["Receptive field"] == "whole image"
     assert any("class score" in c.value for c in at.caption)
 

@@ -32,6 +32,22 @@ DIVERGING = [
     [0.75, "#F5A040"],
     [1.0, "#7F3B08"],
 ]
+#: Signed values drawn over a photo: zero is see-through, so the photo stays visible.
+DIVERGING_OVERLAY = [
+    [0.0, "rgba(8,48,107,0.95)"],
+    [0.3, "rgba(74,144,194,0.6)"],
+    [0.5, "rgba(247,247,247,0)"],
+    [0.7, "rgba(245,160,64,0.6)"],
+    [1.0, "rgba(127,59,8,0.95)"],
+]
+#: Magnitudes drawn over a photo: low values see-through, high ones bright (Inferno's colours).
+HEAT_OVERLAY = [
+    [0.0, "rgba(0,0,4,0)"],
+    [0.25, "rgba(87,16,110,0.25)"],
+    [0.5, "rgba(188,55,84,0.55)"],
+    [0.75, "rgba(249,142,9,0.8)"],
+    [1.0, "rgba(252,255,164,0.95)"],
+]
 #: Magnitudes (>= 0).
 SEQUENTIAL = "Cividis"
 #: Heatmaps drawn over photos.
@@ -47,6 +63,8 @@ def _register_templates() -> None:
     base.layout.font = {"size": 14}
     base.layout.title = {"x": 0.02, "xanchor": "left"}
     base.layout.margin = {"l": 50, "r": 20, "t": 60, "b": 50}
+    for axis in ("xaxis", "yaxis"):  # tick labels and axis titles push the margin instead of being clipped
+        base.layout[axis] = {"automargin": True}
     pio.templates[TEMPLATE] = base
 
     big = go.layout.Template(base)
@@ -54,7 +72,7 @@ def _register_templates() -> None:
     big.layout.title = {"font": {"size": 30}, "x": 0.02, "xanchor": "left"}
     big.layout.margin = {"l": 80, "r": 30, "t": 90, "b": 80}
     for axis in ("xaxis", "yaxis"):
-        big.layout[axis] = {"linewidth": 3, "linecolor": "#000000", "gridcolor": "#BBBBBB",
+        big.layout[axis] = {"automargin": True, "linewidth": 3, "linecolor": "#000000", "gridcolor": "#BBBBBB",
                             "tickfont": {"size": 22}, "title": {"font": {"size": 24}}}
     big.data.scatter = [go.Scatter(line={"width": 5}, marker={"size": 12})]
     big.data.bar = [go.Bar(textfont={"size": 22})]
@@ -63,3 +81,38 @@ def _register_templates() -> None:
 
 
 _register_templates()
+
+
+#: Smallest font (px) of any text in a figure in projector mode.
+PROJECTOR_MIN_FONT = 18
+
+#: Page CSS in every mode: labels wrap instead of ending in "…", figure titles drawn above figures.
+PAGE_CSS = """
+[data-testid='stSidebarNavLink'] span, [data-testid='stSidebarNavSeparator'] span,
+[data-testid='stNavSectionHeader'], [data-testid='stNavSectionHeader'] *,
+[data-testid='stMetricLabel'], [data-testid='stMetricLabel'] *, [data-testid='stMetricValue'],
+[data-testid='stMetricValue'] *, [data-baseweb='select'] div, [data-baseweb='tab'] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: anywhere;
+}
+[data-testid='stMetricValue'] {font-size: 1.6rem;}
+[data-testid='stSidebar'][aria-expanded='true'] {min-width: 22rem !important; max-width: 22rem !important;}
+.js-plotly-plot .gtitle {display: none;}
+.udl-figure-title {font-weight: 600; font-size: 1.05rem; line-height: 1.3; margin: 0.2rem 0 -0.6rem 0;}
+"""
+
+#: Extra page CSS in projector mode: large type, the title clearly the largest, little chrome.
+PROJECTOR_CSS = """
+html, body, [data-testid='stMain'] p, [data-testid='stMain'] li, [data-testid='stMain'] label,
+[data-testid='stSidebar'] span, [data-testid='stWidgetLabel'] p, [data-baseweb='select'] div,
+[data-testid='stMain'] input, [data-testid='stMain'] textarea {font-size: 1.3rem !important;}
+[data-testid='stCaptionContainer'], [data-testid='stCaptionContainer'] p {font-size: 1.2rem !important;}
+[data-testid='stSelectbox'] input {font-size: 1.1rem !important;}
+[data-testid='stMain'] h1, [data-testid='stMain'] h1 span {font-size: 3.2rem !important; line-height: 1.15 !important;}
+[data-testid='stMain'] h2, [data-testid='stMain'] h2 span {font-size: 2.2rem !important;}
+[data-testid='stMain'] h3, [data-testid='stMain'] h3 span {font-size: 1.8rem !important;}
+[data-testid='stMetricValue'], [data-testid='stMetricValue'] div {font-size: 2rem !important;}
+.udl-figure-title {font-size: 1.6rem !important;}
+[data-testid='stMainBlockContainer'] {padding-top: 2.5rem !important; padding-left: 2rem !important;
+  padding-right: 2rem !important; max-width: 100% !important;}
+"""

@@ -13,6 +13,7 @@ from udl_viz.models.spec import ModelSpec
 class VanillaGradient(Attribution):
     name = "saliency"
     label = "Vanilla gradient"
+    gradient_type = True
     description = "The gradient of the class score: which pixels would change it most if nudged."
     signed = True
     evidence = False

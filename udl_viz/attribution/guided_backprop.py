@@ -40,6 +40,7 @@ def guide_relu6(model: nn.Module) -> int:
 class GuidedBackprop(Attribution):
     name = "guided_backprop"
     label = "Guided backprop"
+    gradient_type = True
     description = "The gradient with every negative signal blocked on the way back: sharp edges, little class info."
     signed = True
     evidence = False

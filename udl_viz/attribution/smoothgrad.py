@@ -15,6 +15,7 @@ BATCH = 16
 class SmoothGrad(Attribution):
     name = "smoothgrad"
     label = "SmoothGrad"
+    gradient_type = True
     description = "Average the gradient over noisy copies of the image: less speckle, same idea."
     signed = True
     evidence = False

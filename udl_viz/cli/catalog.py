@@ -21,23 +21,25 @@ SURFACES: dict[str, tuple[int, str]] = {
     "diabetes": (2, "Diabetes: fit a line"),
 }
 
-#: name -> (label, blurb, {hyperparameter: (low, high)}), as in ``udl_viz.optim.optimizers.OPTIMIZERS``.
-OPTIMIZERS: dict[str, tuple[str, str, dict[str, tuple[float, float]]]] = {
-    "sgd": ("SGD", "Plain gradient descent: step = −lr · gradient.", {}),
+#: name -> (label, blurb, hyperparameters --set takes), as in ``udl_viz.optim.optimizers.OPTIMIZERS``
+#: (their ranges are checked by the engine's settings).
+OPTIMIZERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "sgd": ("SGD", "Plain gradient descent: step = −lr · gradient.",
+            ("momentum", "dampening", "weight_decay", "nesterov")),
     "momentum": ("Momentum", "A heavy ball: keeps a running sum of past gradients and rolls through small bumps.",
-                 {"momentum": (0.0, 0.999)}),
+                 ("momentum", "dampening", "weight_decay", "nesterov")),
     "nesterov": ("Nesterov", "Momentum that looks ahead: corrects the step before overshooting.",
-                 {"momentum": (0.0, 0.999)}),
+                 ("momentum", "dampening", "weight_decay")),
     "rmsprop": ("RMSprop", "Divides each weight's step by a running average of its squared gradients.",
-                {"alpha": (0.0, 0.9999), "momentum": (0.0, 0.999), "eps": (0.0, 1.0)}),
+                ("alpha", "eps", "momentum", "weight_decay", "centered")),
     "adam": ("Adam", "Momentum plus RMSprop's per-weight scaling, with start-up bias correction.",
-             {"beta1": (0.0, 0.9999), "beta2": (0.0, 0.99999), "eps": (0.0, 1.0)}),
+             ("beta1", "beta2", "eps", "weight_decay", "amsgrad", "decoupled_weight_decay")),
     "adagrad": ("AdaGrad", "Divides each step by the root of the sum of all squared gradients so far: "
                 "steps only shrink.",
-                {"lr_decay": (0.0, 1.0), "initial_accumulator_value": (0.0, 10.0), "eps": (0.0, 1.0)}),
+                ("lr_decay", "initial_accumulator_value", "eps", "weight_decay")),
     "adadelta": ("AdaDelta", "Scales steps by the ratio of recent update sizes to recent gradient sizes; "
                  "lr multiplies that.",
-                 {"rho": (0.0, 0.9999), "eps": (0.0, 1.0)}),
+                 ("rho", "eps", "weight_decay")),
 }
 
 #: name -> label, as in ``udl_viz.attribution.METHODS`` (their settings are checked by the engine).

@@ -6,16 +6,16 @@ from typing import Any
 
 
 def registry_spec(name: str) -> Any:
-    """The ``ModelSpec`` for ``--model NAME`` if its weights are here; else ``Refused`` says why.
+    """The image classifier ``--model NAME`` if its weights are here; else ``Refused`` says why.
 
     The reason of a model whose weights are not on this computer names the command that fetches
     them online: the command line never starts a download by itself.
     """
     from udl_viz.cli.args import Refused
-    from udl_viz.models import get_spec
+    from udl_viz.models import IMAGE_CLASSIFICATION, get_spec
 
     try:
-        spec = get_spec(name)
+        spec = get_spec(name, task=IMAGE_CLASSIFICATION)
     except KeyError as exc:
         raise Refused(f"argument --model: {exc.args[0]}") from None
     reason = spec.unavailable_reason()

@@ -47,14 +47,14 @@ def run(args: argparse.Namespace) -> int:
 
     from udl_viz.cli.args import Refused
     from udl_viz.cli.jsonl import emit
+    from udl_viz.models import SENTIMENT, ModelUnavailable, get_spec, load_model
     from udl_viz.rnn.predict import positive_probabilities
-    from udl_viz.rnn.registry import MAX_TOKENS as PAGE_TOKENS
-    from udl_viz.rnn.registry import ModelUnavailable, get_spec
+    from udl_viz.text.encode import MAX_TOKENS as PAGE_TOKENS
 
     max_tokens = PAGE_TOKENS if args.max_tokens is None else args.max_tokens
     try:
-        spec = get_spec(args.model)
-        model = spec.build()
+        spec = get_spec(args.model, task=SENTIMENT)
+        model = load_model(spec.name)
     except (KeyError, ModelUnavailable) as exc:
         raise Refused(f"argument --model: {exc.args[0] if exc.args else exc}") from None
     torch.set_num_threads(1)  # small batches of short sequences: one thread is fastest

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from gensim.models import KeyedVectors, Word2Vec
+from gensim.models import KeyedVectors
 from gensim.test.utils import datapath
 from gensim.utils import simple_preprocess
 
@@ -15,7 +15,7 @@ LEE_CORPUS = Path(datapath("lee_background.cor"))
 LEE_VECTORS = ASSETS / "word2vec_lee.kv"
 #: Skip-gram with negative sampling; one worker and a seed make training reproducible.
 LEE_PARAMS = {"vector_size": 50, "window": 5, "min_count": 3, "sg": 1, "negative": 5,
-              "epochs": 40, "seed": 0, "workers": 1}
+              "epochs": 40, "workers": 1}
 
 #: Vector set name -> what it was trained on.
 VECTOR_SETS = {
@@ -50,11 +50,6 @@ def lee_sentences() -> list[list[str]]:
     """The Lee corpus as lower-cased word lists, one per article."""
     with LEE_CORPUS.open(encoding="utf-8") as f:
         return [simple_preprocess(line) for line in f]
-
-
-def train_word2vec(sentences: list[list[str]], **params) -> KeyedVectors:
-    """Train gensim word2vec (``LEE_PARAMS`` unless overridden) and return its word vectors."""
-    return Word2Vec(sentences, **{**LEE_PARAMS, **params}).wv
 
 
 def load_vectors(name: str) -> KeyedVectors:

@@ -20,14 +20,15 @@ def overlay_figure(pixels: np.ndarray, heat: np.ndarray, title: str, *, opacity:
                    signed: bool = False, colorbar_title: str = "value") -> go.Figure:
     """A heatmap (H, W) over an RGB photo (H, W, 3) of the same size.
 
-    ``signed`` uses the blue/white/orange diverging scale centred on 0, else a sequential one.
+    ``signed`` uses the blue/orange diverging scale centred on 0, else a sequential one; values near
+    zero are see-through, so the photo shows where the map is quiet.
     """
     if pixels.shape[:2] != heat.shape:
         raise ValueError(f"heatmap {heat.shape} does not match image {pixels.shape[:2]}")
     fig = go.Figure(go.Image(z=pixels, hoverinfo="skip"))
     limit = float(np.abs(heat).max()) or 1.0
     fig.add_trace(go.Heatmap(
-        z=heat, opacity=opacity, colorscale=style.DIVERGING if signed else style.HEAT,
+        z=heat, opacity=opacity, colorscale=style.DIVERGING_OVERLAY if signed else style.HEAT_OVERLAY,
         zmin=-limit if signed else float(heat.min()), zmax=limit if signed else float(heat.max()),
         colorbar={"title": {"text": colorbar_title}}, hovertemplate="x=%{x} y=%{y}<br>value=%{z:.3g}<extra></extra>",
     ))

@@ -14,6 +14,9 @@ from udl_viz.figures.images import overlay_figure
 
 RANDOM_LABEL = "random map"
 CLIP_PERCENTILE = 99.5
+#: Colour-legend words, matching the overlay colours.
+SIGNED_LEGEND = "orange: for the class<br>blue: against it"
+MAGNITUDE_LEGEND = "bright: matters most<br>clear: matters little"
 
 
 def display_map(heat: np.ndarray, absolute: bool, clip: float = CLIP_PERCENTILE) -> np.ndarray:
@@ -28,10 +31,10 @@ def display_map(heat: np.ndarray, absolute: bool, clip: float = CLIP_PERCENTILE)
 
 def saliency_figure(pixels: np.ndarray, heat: np.ndarray, title: str, *, opacity: float = 0.6,
                     absolute: bool = False) -> go.Figure:
-    """One attribution map over the model's input crop, signed (blue/orange) or absolute."""
+    """One attribution map over the model's input crop, signed (blue/orange) or as its magnitude."""
     signed = not absolute and bool((heat < 0).any())
     return overlay_figure(pixels, display_map(heat, absolute), title, opacity=opacity, signed=signed,
-                          colorbar_title="|attribution|" if absolute else "attribution")
+                          colorbar_title=SIGNED_LEGEND if signed else MAGNITUDE_LEGEND)
 
 
 def _normalised(heat: np.ndarray) -> np.ndarray:
@@ -57,11 +60,11 @@ def map_grid_figure(pixels: np.ndarray, tiles: list[tuple[str, np.ndarray]], tit
     fig.update_xaxes(visible=False, showgrid=False)
     fig.update_yaxes(visible=False, showgrid=False, autorange="reversed", scaleanchor="x")
     fig.update_annotations(font_size=12)
-    axis = ({"colorscale": style.HEAT, "cmin": 0, "cmax": 1} if absolute
-            else {"colorscale": style.DIVERGING, "cmin": -1, "cmax": 1})
+    axis = ({"colorscale": style.HEAT_OVERLAY, "cmin": 0, "cmax": 1} if absolute
+            else {"colorscale": style.DIVERGING_OVERLAY, "cmin": -1, "cmax": 1})
     fig.update_layout(title=title, height=90 + rows * (900 // columns + 60), margin={"l": 10, "r": 10, "t": 90, "b": 10},
-                      coloraxis={**axis, "colorbar": {"title": {"text": "relative |attribution|" if absolute
-                                                                else "relative attribution"}}})
+                      coloraxis={**axis, "colorbar": {"title": {"text": MAGNITUDE_LEGEND if absolute
+                                                                else SIGNED_LEGEND}}})
     return fig
 
 
@@ -79,7 +82,7 @@ def faithfulness_figure(curves: dict[str, Curve], kind: str) -> go.Figure:
     fig.update_layout(title=f"{kind.capitalize()} ({better})",
                       xaxis_title=f"fraction of pixels {verb}", yaxis_title="probability of the target class",
                       xaxis_tickformat=".0%", yaxis_range=[0, 1.02], height=520,
-                      legend={"font": {"size": 11}, "orientation": "h", "yanchor": "top", "y": -0.2})
+                      legend={"font": {"size": 11}})
     return fig
 
 

@@ -50,9 +50,10 @@ def cached_projection(name: str, words: tuple[str, ...], method: str, dims: int)
 
 def sentiment_models() -> dict[str, str]:
     """Sentiment RNNs whose embedding was trained (not frozen) and whose checkpoint is here."""
-    from udl_viz.rnn.registry import REGISTRY
+    from udl_viz.models import SENTIMENT, select
 
-    return {name: spec.title for name, spec in REGISTRY.items() if not spec.frozen and spec.checkpoint.is_file()}
+    return {name: spec.title for name, spec in select(task=SENTIMENT).items()
+            if not spec.meta["frozen"] and spec.unavailable_reason() is None}
 
 
 @st.cache_data(show_spinner="Comparing the embedding with word2vec…", max_entries=4)

@@ -2,38 +2,96 @@
 
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 import streamlit as st
 
 from udl_viz import style
+from udl_viz.ui import lecture
 
 #: Session-state key and URL query parameter of the projector toggle (``?projector=true``).
 PROJECTOR_KEY = "projector"
 
 
 def projector_mode() -> bool:
-    """Whether the large-font, high-contrast classroom view is on."""
-    return bool(st.session_state.get(PROJECTOR_KEY, False))
+    """Whether the large-font, high-contrast classroom view is on (toggle, or ``?projector=true`` on arrival)."""
+    if PROJECTOR_KEY in st.session_state:
+        return bool(st.session_state[PROJECTOR_KEY])
+    return st.query_params.get(PROJECTOR_KEY, "").lower() == "true"
 
 
 def page_setup(title: str, caption: str, icon: str = "🔬") -> None:
-    """Configure the page, draw its title and one-line caption, and the common sidebar."""
-    st.set_page_config(page_title=f"{title} · udl_viz", page_icon=icon, layout="wide")
-    st.sidebar.toggle("Projector mode", key=PROJECTOR_KEY, bind="query-params", persist_state="session",
+    """Configure the page, draw its title, one-line caption and the common sidebar.
+
+    In projector mode the sidebar starts collapsed, type is large and the lecture's
+    previous/next links sit next to the title.
+    """
+    projector = projector_mode()
+    st.set_page_config(page_title=f"{title} · udl_viz", page_icon=icon, layout="wide",
+                       initial_sidebar_state="collapsed" if projector else "auto")
+    st.sidebar.toggle("Projector mode", key=PROJECTOR_KEY, bind="query-params",
+                      persist_state="session",
                       help="Large fonts, high contrast and thick lines for a lecture hall. "
                            "Add ?projector=true to a link to open it this way.")
-    if projector_mode():
-        st.markdown(
-            "<style>html, body, [class*='st-'] {font-size: 1.35rem !important;}"
-            " h1 {font-size: 3rem !important;}</style>",
-            unsafe_allow_html=True,
-        )
-    st.title(title)
+    st.html(f"<style>{style.PAGE_CSS}{style.PROJECTOR_CSS if projector_mode() else ''}</style>")
+    if projector_mode() and lecture.current_step() is not None:
+        head, nav = st.columns([5, 2], vertical_alignment="center")
+        with nav:
+            lecture.step_links()
+        with head:
+            st.title(title)
+    else:
+        st.title(title)
     st.caption(caption)
 
 
+def _readable(fig: go.Figure, minimum: int) -> None:
+    """Raise every explicitly set font in ``fig`` (annotations, legend, trace text) to ``minimum`` px."""
+    for annotation in fig.layout.annotations:
+        if annotation.font.size is not None and annotation.font.size < minimum:
+            annotation.font.size = minimum
+    if fig.layout.legend.font.size is not None and fig.layout.legend.font.size < minimum:
+        fig.layout.legend.font.size = minimum
+    for trace in fig.data:
+        font = getattr(trace, "textfont", None)
+        if font is not None and font.size is not None and not isinstance(font.size, tuple) and font.size < minimum:
+            font.size = minimum
+
+
+def figure_title(text: str) -> None:
+    """A figure's title as a line of page text above it: it wraps, so it never runs past the figure."""
+    st.html(f"<div class='udl-figure-title'>{_plotly_text(text)}</div>")
+
+
+def _plotly_text(text: str) -> str:
+    """Plotly title markup (<br>, <b>, <i>, <sup>, <sub>) kept; anything else escaped."""
+    kept = ("br", "b", "i", "sup", "sub")
+    escaped = html.escape(text, quote=False)
+    for tag in kept:
+        for form in (f"<{tag}>", f"</{tag}>", f"<{tag} />", f"<{tag}/>"):
+            escaped = escaped.replace(html.escape(form, quote=False), form)
+    return escaped
+
+
 def show_figure(fig: go.Figure, key: str | None = None, **kwargs) -> None:
-    """Render a plotly figure with the udl_viz template (projector-sized when that is on)."""
-    template = style.PROJECTOR_TEMPLATE if projector_mode() else style.TEMPLATE
-    fig.update_layout(template=template)
+    """Render a plotly figure with the udl_viz template (projector-sized when that is on).
+
+    The title is drawn above the figure as page text (it wraps where plotly's would run past a
+    narrow figure; plotly's own copy is hidden by ``style.PAGE_CSS`` and kept in exports), legends sit in one row above the plot
+    (never on a slider, menu or axis title), and in projector mode no text is under
+    ``style.PROJECTOR_MIN_FONT`` px.
+    """
+    projector = projector_mode()
+    fig.update_layout(template=style.PROJECTOR_TEMPLATE if projector else style.TEMPLATE)
+    title = fig.layout.title.text
+    if title:
+        figure_title(title)  # the figure keeps its title for exports; the page hides plotly's copy
+        if fig.layout.margin.t is None or fig.layout.margin.t > 50:
+            fig.update_layout(margin_t=50 if projector else 40)
+    if fig.layout.showlegend is not False:
+        fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
+                                  "yref": "paper", "xref": "paper", "traceorder": "normal"})
+    if projector:
+        _readable(fig, style.PROJECTOR_MIN_FONT)
     st.plotly_chart(fig, key=key, theme=None, width="stretch", **kwargs)

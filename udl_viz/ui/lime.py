@@ -20,6 +20,8 @@ from udl_viz.lime_image import (
     segment,
 )
 from udl_viz.ui.loaders import resolve
+from udl_viz.ui.progress import progress_bar
+from udl_viz.ui.sidebar import CnnContext
 
 Params = tuple[tuple[str, float], ...]
 
@@ -39,21 +41,6 @@ def cached_segments(model_name: str, image_key: str, algorithm: str, params: Par
     return segment(model_pixels(spec, _image), Segmentation(algorithm, dict(params)))
 
 
-def _bar(label: str, steps: int = 50):
-    """A progress bar and its ``progress(done, total)``, redrawn at most ``steps`` times."""
-    bar = st.progress(0.0, text=label)
-    shown = -1
-
-    def report(done: int, total: int) -> None:
-        nonlocal shown
-        step = min(done * steps // total, steps)
-        if step > shown:
-            shown = step
-            bar.progress(step / steps, text=f"{label} {done} of at most {total}")
-
-    return bar, report
-
-
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_lime(model_name: str, image_key: str, target: int, algorithm: str, params: Params,
                 num_samples: int, hide: str, seed: int, early_stop: bool, _image: Image.Image,
@@ -64,11 +51,11 @@ def cached_lime(model_name: str, image_key: str, target: int, algorithm: str, pa
     a point where streamlit can stop this run when the settings change.
     """
     spec, _ = resolve(model_name)
-    bar, report = _bar("Evaluating perturbed images:")
+    bar = progress_bar("Evaluating perturbed images (at most):")
     result = explain(BatchClassifier.for_spec(fast_model(model_name), spec), model_pixels(spec, _image), _segments, target,
                      num_samples=num_samples, hide=hide, seed=seed,
-                     stop=StopRule() if early_stop else None, progress=report)
-    bar.empty()
+                     stop=StopRule() if early_stop else None, progress=bar)
+    bar.done()
     return result
 
 
@@ -78,9 +65,38 @@ def cached_stability(model_name: str, image_key: str, target: int, algorithm: st
                      _image: Image.Image, _segments: np.ndarray) -> Stability:
     """The same explanation over several seeds (``_segments`` as for ``cached_lime``)."""
     spec, _ = resolve(model_name)
-    bar, report = _bar(f"Running {len(seeds)} seeds: perturbed images")
+    bar = progress_bar(f"Running {len(seeds)} seeds: perturbed images (at most)")
     result = run_seeds(BatchClassifier.for_spec(fast_model(model_name), spec), model_pixels(spec, _image), _segments,
                        target, seeds, num_samples=num_samples, hide=hide,
-                       stop=StopRule() if early_stop else None, progress=report)
-    bar.empty()
+                       stop=StopRule() if early_stop else None, progress=bar)
+    bar.done()
     return result
+
+
+#: ImageNet classes of dogs (151-268) and wolves, coyotes and other wild dogs (269-275).
+CANINE = range(151, 276)
+
+HUSKY_STORY = (
+    "**The husky and the wolf.** Ribeiro et al. (2016) trained a classifier that told huskies from wolves "
+    "quite well. LIME showed why: in its training photos wolves stood on snow, so the model had learned "
+    "*snow = wolf*, and called a husky on snow a wolf. It was often right for the wrong reason, and only an "
+    "explanation revealed it. Look at the orange superpixels below: are they on the animal, or on the "
+    "background? Ask for *timber wolf* or *Siberian husky* under **Class to explain** and compare.")
+PHOTO_STORY = (
+    "**Right for the right reason?** The model calls this photo *{label}*. A classifier can be right for the "
+    "wrong reason: one famous model told wolves from huskies by the snow behind them (Ribeiro et al. 2016). "
+    "Look at the orange superpixels below: are they on the {label}, or on the background? Then pick the "
+    "runner-up class under **Class to explain**: which parts speak for it instead?")
+DIGIT_STORY = (
+    "**Which strokes make the digit?** The model reads this digit as *{label}*. The orange superpixels below "
+    "are the strokes that speak for it, the blue ones against it: would you have looked at the same ones?")
+
+
+def lime_story(ctx: CnnContext) -> tuple[str, str]:
+    """The lesson that fits the photo on screen, and its icon: husky and wolf only for a dog or a wolf."""
+    top = ctx.predictions(1)[0]
+    if len(ctx.spec.class_names()) == 1000 and top.index in CANINE:
+        return HUSKY_STORY, "🐺"
+    if ctx.spec.preprocess.grayscale:
+        return DIGIT_STORY.format(label=top.label), "✏️"
+    return PHOTO_STORY.format(label=top.label), "🔍"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Mapping
+from typing import Any
 
 import streamlit as st
 from PIL import Image
 from torch import nn
 
 from udl_viz.activations import LayerActivations, layer_activations
+from udl_viz.images import content_hash
 from udl_viz.inference import predict
 from udl_viz.models import ModelSpec, get_spec, load_model
 
@@ -44,9 +46,12 @@ def resolve(name: str) -> tuple[ModelSpec, nn.Module]:
 
 def image_key(image: Image.Image) -> str:
     """A short content hash that identifies an image in caches and session state."""
-    digest = hashlib.sha1(f"{image.mode}{image.size}".encode())
-    digest.update(image.tobytes())
-    return digest.hexdigest()[:16]
+    return content_hash(image)[:16]
+
+
+def freeze(settings: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """Settings as a hashable, order-independent cache key."""
+    return tuple(sorted(settings.items()))
 
 
 @st.cache_data(show_spinner=False, max_entries=128)

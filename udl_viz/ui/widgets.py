@@ -17,8 +17,20 @@ def prediction_panel(ctx: CnnContext, key: str = "predictions") -> None:
                "Bars show the softmax probability of the five most likely classes.")
 
 
+def data_key(ctx: CnnContext, name: str, *parts: object) -> str:
+    """Widget key of a choice that depends on the model and image (and ``parts``, e.g. a layer).
+
+    A new model or image gives a new key, so the widget starts at the new data's default;
+    going back to an earlier image finds the choice made for it, and other controls never reset it.
+    """
+    return "@".join([name, ctx.spec.name, ctx.image_key, *map(str, parts)])
+
+
 def target_picker(ctx: CnnContext, key: str = "target") -> int:
-    """Choose the class to explain: the prediction (default), any of the top 5, or any class by name."""
+    """Choose the class to explain: the prediction (default), any of the top 5, or any class by name.
+
+    The choice follows the image and the model: a new one starts at its own prediction.
+    """
     names = ctx.spec.class_names()
     top = ctx.predictions(5)
     top_indices = [p.index for p in top]
@@ -28,6 +40,6 @@ def target_picker(ctx: CnnContext, key: str = "target") -> int:
     def label(i: int) -> str:
         return f"{names[i]} ({probs[i]:.0%}, top-5)" if i in probs else f"{names[i]} (class {i})"
 
-    return int(st.selectbox("Class to explain", options, format_func=label, key=key,
+    return int(st.selectbox("Class to explain", options, format_func=label, key=data_key(ctx, key),
                             help="Defaults to the prediction. Type to search all classes by name, "
                                  "e.g. 'timber wolf' to ask: why husky and not wolf?"))

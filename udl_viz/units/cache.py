@@ -19,8 +19,9 @@ import torch
 from torch import nn
 
 from udl_viz.models.spec import ModelSpec
+from udl_viz.progress import Progress
 from udl_viz.units.collections import Collection
-from udl_viz.units.index import DEFAULT_K, Progress, UnitIndex, build_indexes
+from udl_viz.units.index import DEFAULT_K, UnitIndex, build_indexes
 
 _FINGERPRINTS: weakref.WeakKeyDictionary[nn.Module, str] = weakref.WeakKeyDictionary()
 

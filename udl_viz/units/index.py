@@ -21,6 +21,7 @@ import torch
 from torch import nn
 
 from udl_viz.models.spec import ModelSpec
+from udl_viz.progress import Progress, report
 from udl_viz.runtime import Forward, prefetched
 from udl_viz.units.collections import Collection, Crop, batches, to_original
 from udl_viz.units.receptive import OUTPUT, ReceptiveField, receptive_fields
@@ -30,7 +31,6 @@ DEFAULT_K = 16
 FORMAT_VERSION = 1
 #: Keep the crops of at most about this many samples in memory while indexing.
 PRUNE_AT = 50_000
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -189,8 +189,7 @@ def build_indexes(model: nn.Module, spec: ModelSpec, collection: Collection, lay
         failures.append(i)  # runs in the decoding thread; a skipped image still counts towards the progress
         on_error(i, exc)
 
-    if progress:
-        progress(0, total)
+    report(progress, 0, total)
     decoded = batches(collection, spec, images, batch_size or forward.batch_size, on_error and failed)
     with torch.inference_mode():
         for batch in prefetched(decoded):
@@ -205,11 +204,10 @@ def build_indexes(model: nn.Module, spec: ModelSpec, collection: Collection, lay
                 alive = set(np.unique(np.concatenate([t.samples.ravel() for t in tops.values()])).tolist())
                 crops = {s: c for s, c in crops.items() if s in alive}
             seen += len(batch.samples)
-            if progress:
-                progress(seen + len(failures) * collection.samples_per_image, total)
+            report(progress, seen + len(failures) * collection.samples_per_image, total)
     done = seen + len(failures) * collection.samples_per_image
-    if progress and total and done == total:
-        progress(done, total)  # when the last images failed to load, no batch reported them
+    if total and done == total:
+        report(progress, done, total)  # when the last images failed to load, no batch reported them
     return {layer: _finish(tops.get(layer), fields[layer], crops, collection, spec, layer, k,
                            fingerprint, shard, seen) for layer in layers}
 
