@@ -59,7 +59,7 @@ def test_long_text_is_truncated_and_says_so(capsys):
 
 def test_unknown_model_is_a_clear_error(capsys):
     assert main(["sentiment", "--model", "transformer", "hi"]) == 2
-    assert "unknown sentiment model" in capsys.readouterr().err
+    assert "unknown model 'transformer'" in capsys.readouterr().err
 
 
 def test_runs_as_a_module():
