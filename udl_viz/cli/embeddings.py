@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import argparse
 
-from udl_viz.cli.args import count, vector_set, word
+from udl_viz.cli.args import SEED, count, text, vector_set, word
 
 VECTORS = ("glove", "lee", "sst2")
+MAX_CHARS = 10_000
+MAX_WORDS = 200  # with --window 10 and --k 50: at most 4,000 pairs and 204,000 lines
+MAX_WINDOW = 10
+MAX_K = 50
+MAX_TOPN = 1_000
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,25 +26,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     for name, help_text in (("pairs", 'skip-gram pairs: {"centre", "context", "centre_index", "context_index"}'),
                             ("negatives", 'each pair then k negatives: {"centre", "word", "label"} (1 = real)')):
         sub = actions.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument("--text", default=None, help="the sentence (default: the lecture's)")
-        sub.add_argument("--window", type=count(1, 50), default=2, help="context words on each side (default 2)")
+        sub.add_argument("--text", type=text(MAX_CHARS), default=None,
+                         help=f"the sentence, at most {MAX_WORDS} words (default: the lecture's)")
+        sub.add_argument("--window", type=count(1, MAX_WINDOW), default=2,
+                         help=f"context words on each side, 1 to {MAX_WINDOW} (default 2)")
         sub.add_argument("--centre", default=None, help="only pairs whose centre is this word")
         if name == "negatives":
-            sub.add_argument("--k", type=count(0, 1000), default=5, help="negative samples per pair (default 5)")
-            sub.add_argument("--seed", type=count(0, 2**32 - 1), default=0)
+            sub.add_argument("--k", type=count(0, MAX_K), default=5,
+                             help=f"negative samples per pair, 0 to {MAX_K} (default 5)")
+            sub.add_argument("--seed", type=SEED, default=0, help="random seed (default 0)")
             _vectors_argument(sub)
         sub.set_defaults(func=run)
 
     sub = actions.add_parser("neighbours", help='nearest words: {"word", "neighbour", "cosine"}')
     sub.add_argument("word", type=word)
-    sub.add_argument("--topn", type=count(1, 1000), default=10)
+    sub.add_argument("--topn", type=count(1, MAX_TOPN), default=10, help=f"how many, 1 to {MAX_TOPN} (default 10)")
     _vectors_argument(sub)
     sub.set_defaults(func=run)
 
     sub = actions.add_parser("analogy", help='a : b :: c : ? answers: {"a", "b", "c", "answer", "cosine"}')
     for letter in "abc":
         sub.add_argument(letter, type=word)
-    sub.add_argument("--topn", type=count(1, 1000), default=5)
+    sub.add_argument("--topn", type=count(1, MAX_TOPN), default=5, help=f"how many, 1 to {MAX_TOPN} (default 5)")
     _vectors_argument(sub)
     sub.set_defaults(func=run)
 
@@ -59,8 +67,7 @@ def _vectors_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
-
+    from udl_viz.cli.args import Refused
     from udl_viz.cli.jsonl import emit
     from udl_viz.embeddings.benchmark import analogy_accuracy, overall
     from udl_viz.embeddings.explore import UnknownWordError, analogy, neighbours, word_counts
@@ -73,9 +80,11 @@ def run(args: argparse.Namespace) -> int:
         if args.action in ("pairs", "negatives"):
             tokens = simple_tokens(LECTURE_SENTENCE if args.text is None else args.text)
             if len(tokens) < 2:
-                raise ValueError("--text needs at least two words")
+                raise ValueError("argument --text: the text needs at least two words")
+            if len(tokens) > MAX_WORDS:
+                raise ValueError(f"argument --text: at most {MAX_WORDS} words, got {len(tokens)}")
             if args.centre is not None and args.centre.lower() not in tokens:
-                raise ValueError(f"--centre {args.centre!r} is not a word of the text")
+                raise ValueError(f"argument --centre: {args.centre!r} is not a word of the text")
             pairs = [p for p in skipgram_pairs(tokens, args.window)
                      if args.centre is None or p.centre == args.centre.lower()]
             if args.action == "pairs":
@@ -98,6 +107,5 @@ def run(args: argparse.Namespace) -> int:
                 emit({"vectors": args.vectors, "section": s.section, "correct": s.correct, "total": s.total,
                       "skipped": s.skipped, "accuracy": round(s.accuracy, 6) if s.total else None})
     except (ValueError, UnknownWordError, VectorsUnavailable) as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
+        raise Refused(str(exc)) from None
     return 0

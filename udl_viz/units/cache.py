@@ -69,11 +69,13 @@ def store(index: UnitIndex) -> Path:
 
 
 def unit_indexes(model: nn.Module, spec: ModelSpec, collection: Collection, layers: Sequence[str], *,
-                 k: int = DEFAULT_K, batch_size: int = 16, progress: Progress | None = None,
-                 use_cache: bool = True, persist: bool = True, on_error=None) -> dict[str, UnitIndex]:
+                 k: int = DEFAULT_K, batch_size: int | None = 16, progress: Progress | None = None,
+                 use_cache: bool = True, persist: bool = True, on_error=None, onnx: bool = False
+                 ) -> dict[str, UnitIndex]:
     """The index of each layer: from the cache when there, else one pass for all missing layers.
 
     ``use_cache=False`` rebuilds every layer; ``persist=False`` neither reads nor writes the cache.
+    ``onnx`` and ``batch_size`` are passed to ``build_indexes``.
     """
     fingerprint = model_fingerprint(model)
     found = {}
@@ -85,7 +87,7 @@ def unit_indexes(model: nn.Module, spec: ModelSpec, collection: Collection, laye
     missing = [layer for layer in layers if layer not in found]
     if missing:
         built = build_indexes(model, spec, collection, missing, k=k, fingerprint=fingerprint,
-                              batch_size=batch_size, progress=progress, on_error=on_error)
+                              batch_size=batch_size, progress=progress, on_error=on_error, onnx=onnx)
         if persist:
             for index in built.values():
                 store(index)
