@@ -125,7 +125,7 @@ def test_named_layers_resolve_in_offline_models(name):
 
 def test_lookup_by_task_names_the_models_of_that_task():
     assert set(select(task=SENTIMENT)) == {"simple_rnn", "lstm", "gru", "simple_rnn_frozen", "lstm_frozen",
-                                           "gru_frozen"}
+                                           "gru_frozen", "simple_rnn_glove", "lstm_glove", "gru_glove"}
     assert get_spec("lstm", task=SENTIMENT).kind == "lstm"
     with pytest.raises(KeyError, match="unknown model 'lstm' for image classification; choose one of efficientnet_lite0"):
         get_spec("lstm", task=IMAGE_CLASSIFICATION)

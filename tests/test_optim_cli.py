@@ -88,16 +88,16 @@ def test_divergence_is_reported_in_the_json_not_raised(capsys):
 def test_bad_arguments_are_usage_errors(capsys):
     code, out, err = descend(capsys, "--surface", "quadratic", "--optimizer", "sgd", "--lr", "1", "--steps", "2",
                              "--start", "1")
-    assert code == 2 and out is None and "needs 2 number(s)" in err
+    assert code == 2 and out is None and "takes 2 number(s)" in err
     code, _, err = descend(capsys, "--surface", "quadratic", "--optimizer", "adam", "--lr", "1", "--steps", "2",
                            "--start", "1,1", "--set", "foo=1")
-    assert code == 2 and "no hyperparameter foo" in err
+    assert code == 2 and "no hyperparameter 'foo'" in err and len(err.splitlines()) == 1
     code, _, err = descend(capsys, "--surface", "quadratic", "--optimizer", "adam", "--lr", "-1", "--steps", "2",
                            "--start", "1,1")
-    assert code == 2 and "learning rate" in err
+    assert code == 2 and "--lr" in err
     code, _, err = descend(capsys, "--surface", "bumpy", "--optimizer", "sgd", "--lr", "1", "--steps", "2",
                            "--start", "one")
-    assert code == 2 and "--start takes numbers" in err
+    assert code == 2 and "--start" in err and "must be a number" in err
     code, _, err = descend(capsys, "--surface", "quadratic", "--optimizer", "sgd", "--lr", "1", "--steps", "2",
                            "--start", "1,1", "--set", "momentum=fast")
     assert code == 2 and "momentum must be a number" in err

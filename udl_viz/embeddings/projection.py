@@ -19,8 +19,9 @@ SETTINGS = (Setting("method", "Projection", "PCA", choices=METHODS, widget="radi
 
 
 def projection_words(kv: KeyedVectors, highlight: list[str], n_frequent: int) -> list[str]:
-    """The ``n_frequent`` most frequent words plus every highlighted word that has a vector."""
-    frequent = kv.index_to_key[:n_frequent]
+    """The ``n_frequent`` most frequent words (skipping punctuation and numbers) plus every
+    highlighted word that has a vector."""
+    frequent = [w for w in kv.index_to_key[:3 * n_frequent] if w.isalpha()][:n_frequent]
     return list(dict.fromkeys(frequent + [w for w in highlight if w in kv.key_to_index]))
 
 

@@ -19,7 +19,7 @@ from udl_viz.lime_image import (
     run_seeds,
     segment,
 )
-from udl_viz.ui.loaders import resolve
+from udl_viz.ui.loaders import resolve, shared
 from udl_viz.ui.progress import progress_bar
 from udl_viz.ui.sidebar import CnnContext
 
@@ -51,12 +51,17 @@ def cached_lime(model_name: str, image_key: str, target: int, algorithm: str, pa
     a point where streamlit can stop this run when the settings change.
     """
     spec, _ = resolve(model_name)
-    bar = progress_bar("Evaluating perturbed images (at most):")
-    result = explain(BatchClassifier.for_spec(fast_model(model_name), spec), model_pixels(spec, _image), _segments, target,
-                     num_samples=num_samples, hide=hide, seed=seed,
-                     stop=StopRule() if early_stop else None, progress=bar)
-    bar.done()
-    return result
+
+    def compute() -> LimeResult:
+        bar = progress_bar("Evaluating perturbed images (at most):")
+        result = explain(BatchClassifier.for_spec(fast_model(model_name), spec), model_pixels(spec, _image),
+                         _segments, target, num_samples=num_samples, hide=hide, seed=seed,
+                         stop=StopRule() if early_stop else None, progress=bar)
+        bar.done()
+        return result
+
+    return shared("lime", model_name, (image_key, target, algorithm, params, num_samples, hide, seed, early_stop),
+                  compute)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -11,7 +11,7 @@ from udl_viz.attribution import METHODS, AttributionResult, get_method
 from udl_viz.attribution.faithfulness import Faithfulness, deletion_insertion, random_map
 from udl_viz.attribution.sanity import SanityCheck, cascading_randomisation
 from udl_viz.models import ModelSpec
-from udl_viz.ui.loaders import freeze, resolve
+from udl_viz.ui.loaders import freeze, resolve, shared
 from udl_viz.ui.progress import Progress, progress_bar
 from udl_viz.ui.settings import setting_widgets
 from udl_viz.ui.sidebar import CnnContext
@@ -28,8 +28,12 @@ def cached_attribution(model_name: str, key: str, method: str, settings: Setting
                        _image: Image.Image) -> AttributionResult:
     """One method's map for the image identified by ``key``."""
     spec, model = resolve(model_name)
-    x = spec.preprocess(_image).unsqueeze(0)
-    return get_method(method).attribute(model, x, target, spec=spec, **dict(settings))
+
+    def compute() -> AttributionResult:
+        x = spec.preprocess(_image).unsqueeze(0)
+        return get_method(method).attribute(model, x, target, spec=spec, **dict(settings))
+
+    return shared("attribution", model_name, (key, method, settings, target), compute)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
