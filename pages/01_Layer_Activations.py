@@ -15,6 +15,7 @@ from udl_viz.figures.images import overlay_figure
 from udl_viz.ui.layout import page_setup, show_figure
 from udl_viz.ui.loaders import cached_layer_activations
 from udl_viz.ui.sidebar import cnn_sidebar
+from udl_viz.ui.warmup import default_layer
 from udl_viz.ui.widgets import data_key, prediction_panel
 
 page_setup("Layer activations", "Each channel of a conv layer is a detector; its feature map shows "
@@ -30,8 +31,8 @@ with right:
     prediction_panel(ctx)
 
 labels = {layer.path: layer.label for layer in spec.layers}
-layer = st.selectbox("Layer", list(labels), index=min(2, len(labels) - 1), format_func=lambda p: f"{p}: {labels[p]}",
-                     key=f"act_layer_{spec.name}")
+layer = st.selectbox("Layer", list(labels), index=list(labels).index(default_layer(list(labels))),
+                     format_func=lambda p: f"{p}: {labels[p]}", key=f"act_layer_{spec.name}")
 acts = cached_layer_activations(spec.name, ctx.image_key, layer, ctx.image)
 channels = acts.maps.shape[0]
 
@@ -75,6 +76,6 @@ show_figure(filter_tiles_figure(filters, f"{len(filters)} learned {filters.shape
 st.caption("The first layer's weights can be drawn as tiny images: most are edge and colour detectors.")
 
 st.subheader("Activation statistics per layer")
-show_figure(layer_stats_figure(acts.layer_stats), key="stats")
+show_figure(layer_stats_figure(acts.layer_stats, "Activation statistics per layer"), key="stats")
 st.dataframe(acts.layer_stats, hide_index=True, column_config={"fraction_zero": "share of activations ≤ 0"})
 st.caption("Deeper layers have more channels and smaller maps; ReLU makes many activations exactly zero.")

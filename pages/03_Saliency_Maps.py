@@ -15,6 +15,7 @@ from udl_viz.figures.saliency import (
 )
 from udl_viz.ui.layout import page_setup, show_figure
 from udl_viz.ui.loaders import freeze
+from udl_viz.ui.progress import progress_bar
 from udl_viz.ui.saliency import (
     RANDOM,
     cached_faithfulness,
@@ -108,25 +109,28 @@ elif section == "Faithfulness":
     steps = st.slider("Steps per curve", 8, 64, 24, 8, key="saliency_faith_steps",
                       help="Each step is one image through the network, for each curve and method.")
     methods = [*chosen, RANDOM]
-    bar = st.progress(0.0, text="Scoring the maps…")
+    bar = progress_bar("Scoring the maps…")
     curves = {}
     for i, method in enumerate(methods):
         label = RANDOM_LABEL if method == RANDOM else METHODS[method].label
-        bar.progress(i / len(methods), text=f"Scoring {label}…")
+        bar.label = f"Scoring {label}…"
+        bar(i, len(methods))
         settings = () if method == RANDOM else freeze(stored_settings(spec, method))
         try:
             curves[label] = cached_faithfulness(spec.name, ctx.image_key, method, settings, target, steps, ctx.image)
         except ValueError as exc:
             st.error(f"{label}: {exc}")
-    bar.empty()
+    bar.done()
     a, b = st.columns(2)
     with a:
-        show_figure(faithfulness_figure({k: f.deletion for k, f in curves.items()}, "deletion"), key="saliency_deletion")
+        show_figure(faithfulness_figure({k: f.deletion for k, f in curves.items()}, "deletion",
+                                        "Deletion (lower area is better)"), key="saliency_deletion")
     with b:
-        show_figure(faithfulness_figure({k: f.insertion for k, f in curves.items()}, "insertion"),
+        show_figure(faithfulness_figure({k: f.insertion for k, f in curves.items()}, "insertion",
+                                        "Insertion (higher area is better)"),
                     key="saliency_insertion")
     rows = [{"method": k, "deletion_auc": f.deletion.auc, "insertion_auc": f.insertion.auc} for k, f in curves.items()]
-    show_figure(auc_scatter_figure(rows), key="saliency_auc")
+    show_figure(auc_scatter_figure(rows, "Faithfulness at a glance: top-left is best"), key="saliency_auc")
     st.caption("A method that does not beat the random map on this image is not telling you what the network used. "
                "Grey pixels scattered at random also fool the network, so random deletion can look strong.")
     st.dataframe(rows, hide_index=True, column_config={
@@ -151,16 +155,17 @@ else:
         st.info("Press the button: each method is recomputed once per randomisation step.")
     checks = {}
     for method in done:
-        bar = st.progress(0.0, text=f"{METHODS[method].label}: starting…")
+        bar = progress_bar(f"{METHODS[method].label}: randomising the layers…")
         try:
-            checks[method] = cached_sanity(*keys[method][:5], max_steps, ctx.image,
-                                           _progress=lambda f, t, m=method, b=bar: b.progress(f, text=f"{METHODS[m].label}: {t}"))
+            checks[method] = cached_sanity(*keys[method][:5], max_steps, ctx.image, _progress=bar)
         except ValueError as exc:
             st.error(f"{METHODS[method].label}: {exc}")
-        bar.empty()
+        bar.done()
     if checks:
         show_figure(sanity_correlation_figure({METHODS[m].label: ([s.label for s in c.steps], [s.spearman for s in c.steps])
-                                               for m, c in checks.items()}), key="saliency_sanity_corr")
+                                               for m, c in checks.items()},
+                                              "Cascading randomisation: does the map still match the trained model's?"),
+                    key="saliency_sanity_corr")
         st.caption("Spearman rank correlation of |map| with the trained model's |map|. It should drop towards 0 "
                    "as layers are randomised; a method that stays near 1 is exposed.")
         for method, check in checks.items():

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
+from udl_viz.figures.landscape import landscape_figure, landscape_surface_figure
 from udl_viz.models import ModelUnavailable
-from udl_viz.optim import figures
-from udl_viz.optim.landscape import DIRECTIONS
+from udl_viz.optim.landscape import DIRECTIONS, SETTINGS
 from udl_viz.ui.layout import page_setup, show_figure
 from udl_viz.ui.optim import cached_landscape, digits_setup
+from udl_viz.ui.settings import setting_widget
 
 page_setup("Loss landscape", "A network has thousands of weights, so its loss lives in thousands of dimensions. "
            "Cut a 2D slice through the trained weights and look: this is the valley training found.")
@@ -19,30 +20,24 @@ except (ModelUnavailable, FileNotFoundError) as exc:
 
 left, right = st.columns([1, 3])
 with left:
-    directions = st.radio("Slice along", list(DIRECTIONS), index=list(DIRECTIONS).index("pca"),
-                          format_func=lambda d: DIRECTIONS[d].capitalize(),
-                          key="land_directions", bind="query-params",
-                          help="Random directions show the shape around the trained weights (Li et al. 2018). "
-                               "The principal components of the training path show the plane training moved in.")
-    resolution = st.slider("Grid points per side", 5, 31, 13, 2, key="land_resolution",
-                           help="More points: a finer picture, and more loss evaluations (points²).")
-    span = st.slider("Distance along each direction", 0.25, 2.0, 1.0, 0.25, key="land_span",
-                     disabled=directions != "random",
-                     help="1 moves every filter by its own length: far enough to leave the valley.")
-    seed = st.number_input("Random seed", 0, 9999, 0, key="land_seed", disabled=directions != "random",
-                           help="Another seed draws other random directions.")
+    knobs = {s.name: s for s in SETTINGS}
+    directions = setting_widget(knobs["directions"], "land_directions", bind="query-params")
+    resolution = setting_widget(knobs["resolution"], "land_resolution")
+    span = setting_widget(knobs["span"], "land_span", disabled=directions != "random")
+    seed = setting_widget(knobs["seed"], "land_seed", disabled=directions != "random")
 
 with right:
-    land = cached_landscape(directions, resolution, span, int(seed))
+    land = cached_landscape(directions, resolution, span, seed)
     m1, m2, m3 = st.columns(3)
     m1.metric("Loss at the trained weights", f"{land.center_loss:.4f}")
     m2.metric("Loss at the random start", f"{land.path_loss[0]:.3f}")
     m3.metric("Share of the training path in this slice", f"{land.in_plane:.0%}")
     tab_map, tab_3d = st.tabs(["Contour map", "3D surface"])
     with tab_map:
-        show_figure(figures.landscape_figure(land), key="land_map")
+        show_figure(landscape_figure(land, f"Loss of the digits CNN on a slice along {DIRECTIONS[land.directions]}"),
+                    key="land_map")
     with tab_3d:
-        show_figure(figures.landscape_surface_figure(land), key="land_3d")
+        show_figure(landscape_surface_figure(land, "The same slice in 3D: valleys are low loss"), key="land_3d")
     st.caption(f"Cross-entropy loss on {land.n_examples} training digits at θ* + α·d₁ + β·d₂, where θ* are the "
                "trained weights. The orange line is the weights after every epoch of training, projected onto "
                "the slice; hover a dot for that epoch's true loss.")

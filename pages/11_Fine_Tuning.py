@@ -5,6 +5,7 @@ import streamlit as st
 from udl_viz.figures.cnn import top_k_figure
 from udl_viz.figures.finetune import confusion_figure, training_curve_figure
 from udl_viz.finetune import TASKS, FineTuneError, classifier_path, examples_from
+from udl_viz.finetune.data import PER_CLASS, TEST_PER_CLASS
 from udl_viz.inference import predict
 from udl_viz.ui.finetune import (
     backbone,
@@ -15,9 +16,8 @@ from udl_viz.ui.finetune import (
     uploaded_classes,
 )
 from udl_viz.ui.layout import page_setup, show_figure
+from udl_viz.ui.settings import setting_widget
 from udl_viz.ui.sidebar import MODEL_KEY, cnn_sidebar
-
-TEST_PER_CLASS = 10
 
 page_setup("Fine-tuning, live", "A network trained on a million photos already knows edges, textures and parts. "
            "Keep all of that frozen, replace only its last layer with a new one for your classes, and a few "
@@ -33,8 +33,7 @@ source = st.radio("Training images", ["Built-in task", "My own images"], horizon
 test = None
 if source == "Built-in task":
     name = st.selectbox("Task", list(TASKS))
-    per_class = st.slider("Training images per class", 1, 20, 8,
-                          help=f"Another {TEST_PER_CLASS} images per class are held out to test the new head.")
+    per_class = setting_widget(PER_CLASS, "ft_per_class")
     st.caption(TASKS[name].description)
     train, test = cached_task(name, per_class, TEST_PER_CLASS)
     for column, cls in zip(st.columns(len(train.classes)), range(len(train.classes)), strict=True):

@@ -25,6 +25,9 @@ def test_models_lists_the_registry_with_availability(capsys):
     assert {"efficientnet_lite0", "digits_cnn", "resnet18", "vgg16", "alexnet", "mobilenet_v3_large"} <= set(by_name)
     assert by_name["efficientnet_lite0"]["available"] is True
     assert by_name["digits_cnn"]["available"] is True
+    for name in ("simple_rnn_glove", "lstm_glove", "gru_glove"):
+        assert by_name[name]["task"] == "sentiment classification"
+    assert by_name["gru_glove"]["title"] == "GRU (frozen GloVe)" and by_name["gru_glove"]["available"] is True
     assert (by_name["efficientnet_lite0"]["kind"], by_name["efficientnet_lite0"]["task"]) == ("cnn", "image classification")
     assert (by_name["lstm_frozen"]["kind"], by_name["lstm_frozen"]["task"]) == ("lstm", "sentiment classification")
     assert by_name["lstm"]["classes"] == 2 and by_name["lstm"]["input_size"] is None

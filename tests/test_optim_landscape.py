@@ -69,7 +69,7 @@ def test_landscape_grid_centre_is_the_models_own_loss():
     assert land.center_loss == pytest.approx(own, rel=1e-5)
     assert seen[-1] == (29, 29) and len(seen) == 29
     np.testing.assert_allclose(land.path[-1], [0.0, 0.0], atol=1e-6)
-    with pytest.raises(ValueError, match="directions"):
+    with pytest.raises(ValueError, match="must be one of random, pca"):
         loss_landscape(model, x, y, trajectory, directions="sideways")
 
 

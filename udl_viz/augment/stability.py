@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -13,8 +13,7 @@ from torch import nn
 from udl_viz.augment.transforms import SWEEPS, Variant
 from udl_viz.inference import batched, probabilities
 from udl_viz.models.spec import ModelSpec
-
-Progress = Callable[[int, int], None]  # (steps done, steps in all)
+from udl_viz.progress import Progress, report
 
 
 @dataclass(frozen=True)
@@ -85,8 +84,7 @@ def analyse_variants(model: nn.Module, spec: ModelSpec, variants: Sequence[Varia
     for i, (v, r) in enumerate(zip(variants, results, strict=True)):
         target = r.original_index if explain_original else r.index
         out.append(replace(r, cam=gradcam_map(model, spec, v.image, target), cam_target=target))
-        if progress is not None:
-            progress(i + 1, len(variants))
+        report(progress, i + 1, len(variants))
     return out
 
 

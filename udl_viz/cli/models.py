@@ -15,7 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from udl_viz.cli.jsonl import emit
+    from udl_viz.cli.jsonl import echo, emit
     from udl_viz.models import REGISTRY
 
     for spec in REGISTRY.values():
@@ -26,5 +26,5 @@ def run(args: argparse.Namespace) -> int:
                   "classes": len(spec.class_names()), "weights": spec.weights_source})
         else:
             status = "available" if reason is None else f"unavailable: {reason}"
-            print(f"{spec.name:20s} {spec.kind:10s} {spec.task:25s} {spec.title:36s} {status}")
+            echo(f"{spec.name:20s} {spec.kind:10s} {spec.task:25s} {spec.title:36s} {status}")
     return 0

@@ -84,9 +84,9 @@ def _tile_axes(fig: go.Figure, absolute: bool) -> go.Figure:
                                                                        else SIGNED_LEGEND}}})
 
 
-def faithfulness_figure(curves: dict[str, Curve], kind: str) -> go.Figure:
+def faithfulness_figure(curves: dict[str, Curve], kind: str, title: str) -> go.Figure:
     """Deletion or insertion curves, one per method, the random-map baseline dashed."""
-    verb, better = ("deleted", "lower area is better") if kind == "deletion" else ("inserted", "higher area is better")
+    verb = "deleted" if kind == "deletion" else "inserted"
     fig = go.Figure()
     for i, (name, curve) in enumerate(curves.items()):
         is_random = name == RANDOM_LABEL
@@ -95,14 +95,14 @@ def faithfulness_figure(curves: dict[str, Curve], kind: str) -> go.Figure:
             line={"color": "#000000" if is_random else style.PALETTE[i % (len(style.PALETTE) - 1)],
                   "dash": "dash" if is_random else "solid"},
             hovertemplate=f"{name}<br>{verb} %{{x:.0%}}<br>probability %{{y:.3f}}<extra></extra>"))
-    fig.update_layout(title=f"{kind.capitalize()} ({better})",
+    fig.update_layout(title=title,
                       xaxis_title=f"fraction of pixels {verb}", yaxis_title="probability of the target class",
                       xaxis_tickformat=".0%", yaxis_range=[0, 1.02], height=520,
                       legend={"font": {"size": 11}})
     return fig
 
 
-def auc_scatter_figure(rows: list[dict]) -> go.Figure:
+def auc_scatter_figure(rows: list[dict], title: str) -> go.Figure:
     """Each method as a point (deletion AUC, insertion AUC): the top-left corner is most faithful."""
     fig = go.Figure()
     for i, row in enumerate(rows):
@@ -113,12 +113,12 @@ def auc_scatter_figure(rows: list[dict]) -> go.Figure:
             marker={"size": 14, "symbol": "x" if is_random else "circle",
                     "color": "#000000" if is_random else style.PALETTE[i % (len(style.PALETTE) - 1)]},
             hovertemplate=f"{row['method']}<br>deletion AUC %{{x:.3f}}<br>insertion AUC %{{y:.3f}}<extra></extra>"))
-    fig.update_layout(title="Faithfulness at a glance: top-left is best", xaxis_title="deletion AUC (lower is better)",
+    fig.update_layout(title=title, xaxis_title="deletion AUC (lower is better)",
                       yaxis_title="insertion AUC (higher is better)", showlegend=False, height=420)
     return fig
 
 
-def sanity_correlation_figure(series: dict[str, tuple[list[str], list[float]]]) -> go.Figure:
+def sanity_correlation_figure(series: dict[str, tuple[list[str], list[float]]], title: str) -> go.Figure:
     """Spearman correlation with the original map as more and more layers are randomised."""
     fig = go.Figure()
     for i, (name, (labels, rhos)) in enumerate(series.items()):
@@ -126,7 +126,7 @@ def sanity_correlation_figure(series: dict[str, tuple[list[str], list[float]]]) 
                                  line={"color": style.PALETTE[i % len(style.PALETTE)]},
                                  hovertemplate=f"{name}<br>%{{x}}<br>Spearman %{{y:.2f}}<extra></extra>"))
     fig.add_hline(y=0, line={"color": "#888888", "width": 1})
-    fig.update_layout(title="Cascading randomisation: does the map still match the trained model's?",
+    fig.update_layout(title=title,
                       xaxis_title="weights randomised from the output down to", yaxis_title="Spearman rank correlation",
                       yaxis_range=[-0.3, 1.05], height=400)
     return fig

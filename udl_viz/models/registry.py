@@ -27,22 +27,34 @@ from __future__ import annotations
 
 from torch import nn
 
-from udl_viz.models import digits, efficientnet_lite, sentiment, sunspots, torchvision_zoo
+from udl_viz.models import (
+    digits,
+    efficientnet_lite,
+    generators,
+    sentiment,
+    sentiment_glove,
+    sunspots,
+    torchvision_zoo,
+)
 from udl_viz.models.spec import ModelSpec, ModelUnavailable
 
 SPECS: tuple[ModelSpec, ...] = (
-    efficientnet_lite.SPEC,
+    efficientnet_lite.LITE0,
+    efficientnet_lite.LITE2,
     digits.SPEC,
     torchvision_zoo.RESNET18,
     torchvision_zoo.VGG16,
     torchvision_zoo.ALEXNET,
     torchvision_zoo.MOBILENET_V3_LARGE,
     *sentiment.SPECS,
+    *sentiment_glove.SPECS,
     sunspots.GRU_SPEC,
     sunspots.MLP_SPEC,
+    generators.GAN,
+    generators.VAE,
 )
 REGISTRY: dict[str, ModelSpec] = {spec.name: spec for spec in SPECS}
-DEFAULT_MODEL = efficientnet_lite.SPEC.name
+DEFAULT_MODEL = efficientnet_lite.LITE0.name
 
 
 def select(*, kind: str | None = None, task: str | None = None) -> dict[str, ModelSpec]:

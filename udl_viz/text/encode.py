@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from udl_viz.text.tokenize import tokenize
+from udl_viz.text.tokenize import split_unknown_hyphens, tokenize
 from udl_viz.text.vocab import Vocabulary
 
 #: Longer texts are cut to this many tokens (SST-2's longest sentence has 56).
@@ -35,9 +35,14 @@ class Encoded:
         return all(self.unknown)
 
 
-def encode(text: str, vocab: Vocabulary, max_tokens: int = MAX_TOKENS) -> Encoded:
-    """Tokens, ids and unknown-word flags of ``text``, cut to ``max_tokens``."""
+def encode(text: str, vocab: Vocabulary, max_tokens: int = MAX_TOKENS, split_hyphens: bool = False) -> Encoded:
+    """Tokens, ids and unknown-word flags of ``text``, cut to ``max_tokens``.
+
+    ``split_hyphens`` (the GloVe models) splits a hyphenated word the vocabulary lacks into its parts.
+    """
     tokens = tokenize(text)
+    if split_hyphens:
+        tokens = split_unknown_hyphens(tokens, vocab)
     kept = tokens[:max_tokens]
     ids = vocab.encode(kept)
     return Encoded(text, kept, ids, [i == vocab.unk_id for i in ids], len(tokens))
@@ -52,7 +57,9 @@ class TextEncoder:
 
     vocabulary: Callable[[], Vocabulary]
     max_tokens: int = MAX_TOKENS
+    split_hyphens: bool = False
 
     def __call__(self, text: str, max_tokens: int | None = None) -> Encoded:
         """Tokenize like SST-2, cut to ``max_tokens`` (default ``self.max_tokens``) and look every token up."""
-        return encode(text, self.vocabulary(), self.max_tokens if max_tokens is None else max_tokens)
+        return encode(text, self.vocabulary(), self.max_tokens if max_tokens is None else max_tokens,
+                      self.split_hyphens)

@@ -19,7 +19,7 @@ from udl_viz.lime_image import (
     run_seeds,
     segment,
 )
-from udl_viz.ui.loaders import resolve
+from udl_viz.ui.loaders import resolve, shared
 from udl_viz.ui.progress import progress_bar
 from udl_viz.ui.sidebar import CnnContext
 
@@ -51,12 +51,17 @@ def cached_lime(model_name: str, image_key: str, target: int, algorithm: str, pa
     a point where streamlit can stop this run when the settings change.
     """
     spec, _ = resolve(model_name)
-    bar = progress_bar("Evaluating perturbed images:")
-    result = explain(BatchClassifier.for_spec(fast_model(model_name), spec), model_pixels(spec, _image), _segments, target,
-                     num_samples=num_samples, hide=hide, seed=seed,
-                     stop=StopRule() if early_stop else None, progress=bar)
-    bar.done()
-    return result
+
+    def compute() -> LimeResult:
+        bar = progress_bar("Evaluating perturbed images (at most):")
+        result = explain(BatchClassifier.for_spec(fast_model(model_name), spec), model_pixels(spec, _image),
+                         _segments, target, num_samples=num_samples, hide=hide, seed=seed,
+                         stop=StopRule() if early_stop else None, progress=bar)
+        bar.done()
+        return result
+
+    return shared("lime", model_name, (image_key, target, algorithm, params, num_samples, hide, seed, early_stop),
+                  compute)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -65,7 +70,7 @@ def cached_stability(model_name: str, image_key: str, target: int, algorithm: st
                      _image: Image.Image, _segments: np.ndarray) -> Stability:
     """The same explanation over several seeds (``_segments`` as for ``cached_lime``)."""
     spec, _ = resolve(model_name)
-    bar = progress_bar(f"Running {len(seeds)} seeds: perturbed images")
+    bar = progress_bar(f"Running {len(seeds)} seeds: perturbed images (at most)")
     result = run_seeds(BatchClassifier.for_spec(fast_model(model_name), spec), model_pixels(spec, _image), _segments,
                        target, seeds, num_samples=num_samples, hide=hide,
                        stop=StopRule() if early_stop else None, progress=bar)

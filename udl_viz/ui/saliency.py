@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -15,7 +14,8 @@ from udl_viz.attribution.sanity import SanityCheck, cascading_randomisation
 from udl_viz.figures.saliency import map_tile_figure
 from udl_viz.models import ModelSpec
 from udl_viz.ui.layout import show_figure
-from udl_viz.ui.loaders import freeze, resolve
+from udl_viz.ui.loaders import freeze, resolve, shared
+from udl_viz.ui.progress import Progress
 from udl_viz.ui.settings import setting_widgets
 from udl_viz.ui.sidebar import CnnContext
 
@@ -31,8 +31,12 @@ def cached_attribution(model_name: str, key: str, method: str, settings: Setting
                        _image: Image.Image) -> AttributionResult:
     """One method's map for the image identified by ``key``."""
     spec, model = resolve(model_name)
-    x = spec.preprocess(_image).unsqueeze(0)
-    return get_method(method).attribute(model, x, target, spec=spec, **dict(settings))
+
+    def compute() -> AttributionResult:
+        x = spec.preprocess(_image).unsqueeze(0)
+        return get_method(method).attribute(model, x, target, spec=spec, **dict(settings))
+
+    return shared("attribution", model_name, (key, method, settings, target), compute)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -50,7 +54,7 @@ def cached_faithfulness(model_name: str, key: str, method: str, settings: Settin
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_sanity(model_name: str, key: str, method: str, settings: Settings, target: int, max_steps: int,
-                  _image: Image.Image, _progress: Callable[[float, str], None] | None = None) -> SanityCheck:
+                  _image: Image.Image, _progress: Progress | None = None) -> SanityCheck:
     """Cascading randomisation of a copy of the model, for one method and the image ``key``."""
     spec, model = resolve(model_name)
     x = spec.preprocess(_image).unsqueeze(0)
