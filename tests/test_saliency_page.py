@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 import streamlit as st
@@ -77,7 +78,7 @@ def test_every_view_on_digits_cnn():
     assert all(len(t["y"]) == 5 for t in corr["data"])  # trained model + 4 layer groups
 
 
-def test_display_controls_do_not_recompute(monkeypatch):
+def test_display_controls_do_not_recompute(monkeypatch, private_cache):
     st.cache_data.clear()
     calls = []
     real = base.Attribution.attribute
@@ -108,7 +109,7 @@ class Fake(base.Attribution):
         return x[0].sum(0) * self.passes
 
 
-def test_side_by_side_tiles_fill_one_by_one_cheapest_first(monkeypatch):
+def test_side_by_side_tiles_fill_one_by_one_cheapest_first(monkeypatch, private_cache):
     from udl_viz.ui import saliency
 
     drawn, seen = [], []
@@ -121,6 +122,7 @@ def test_side_by_side_tiles_fill_one_by_one_cheapest_first(monkeypatch):
     _show(at, "All methods side by side")
     at.multiselect(key="saliency_grid_methods").set_value([f.name for f in fakes])
     st.cache_data.clear()
+    shutil.rmtree(private_cache, ignore_errors=True)  # the disk cache every process shares
     drawn.clear()
     seen.clear()
     at.run()
