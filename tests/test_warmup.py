@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import streamlit as st
+
 from udl_viz.ui import warmup
 
 
@@ -33,6 +35,7 @@ def test_a_failed_warm_up_still_reports_ready_with_the_error(monkeypatch, tmp_pa
 
 
 def test_warm_computes_the_first_pages_results_into_the_shared_cache(private_cache):
+    st.cache_data.clear()  # results an earlier test left in memory would never reach the disk
     record = warmup.warm()
     assert record["model"] == "efficientnet_lite0" and record["sample"]
     assert len(list((private_cache / "results").glob("??/*.npz"))) == 2  # predictions, layer activations
