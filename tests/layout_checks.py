@@ -16,7 +16,7 @@ LAYOUT_PROBLEMS = r"""
   const problems = [];
   const box = e => e.getBoundingClientRect();
   const visible = r => r.width > 0.5 && r.height > 0.5;
-  const hidden = e => e.closest('[data-testid="stSidebar"][aria-expanded="false"]') !== null;  // collapsed
+  const hidden = e => e.closest('[data-testid="stSidebar"][data-collapsed="true"]') !== null;  // collapsed
   const overlap = (a, b) => Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left))
                           * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
   const label = e => (e.textContent || '').trim().slice(0, 60);

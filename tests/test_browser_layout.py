@@ -37,6 +37,6 @@ def test_nothing_cut_off_or_overlapping(browser, server, path, size):
             assert page.evaluate("() => Math.min(...[...document.querySelectorAll("
                                  "'.js-plotly-plot .main-svg text')].filter(e => e.getBoundingClientRect().width > 0)"
                                  ".map(e => parseFloat(e.style.fontSize || getComputedStyle(e).fontSize)))") >= 18
-            assert page.locator("[data-testid='stSidebar'][aria-expanded='true']").count() == 0
+            assert page.locator("[data-testid='stSidebar'][data-collapsed='false']").count() == 0
     finally:
         page.close()

@@ -96,7 +96,7 @@ PAGE_CSS = """
   overflow-wrap: anywhere;
 }
 [data-testid='stMetricValue'] {font-size: 1.6rem;}
-[data-testid='stSidebar'][aria-expanded='true'] {min-width: 22rem !important; max-width: 22rem !important;}
+[data-testid='stSidebar'][data-collapsed='false'] {min-width: 22rem !important; max-width: 22rem !important;}
 .js-plotly-plot .gtitle {display: none;}
 .udl-figure-title {font-weight: 600; font-size: 1.05rem; line-height: 1.3; margin: 0.2rem 0 -0.6rem 0;}
 """
