@@ -19,12 +19,12 @@ spec, model = ctx.spec, ctx.model
 
 builtin = ui.builtin_for(spec)
 mine = ui.uploads()
-sources = {"builtin": ui.Source(f"built-in: {builtin.name} ({builtin.num_samples} crops)", builtin),
-           "uploads": ui.Source(f"your uploads ({len(mine)} images, {mine.num_samples} crops)", mine) if mine
+sources = {"builtin": ui.Source(f"{builtin.name} (built-in)", builtin),
+           "uploads": ui.Source(f"your uploads ({len(mine)} images)", mine) if mine
            else ui.Source("your uploads (none yet)")}
 sources |= {f"folder:{folder.root}": folder for folder in ui.folders(model, spec)}
 
-c1, c2, c3 = st.columns([3, 3, 2])
+c1, c2, c3, c4 = st.columns([3, 3, 2, 2])
 with c1:
     choice = st.selectbox("Images to search", list(sources), format_func=lambda key: sources[key].label,
                           key="units_source",
@@ -38,7 +38,7 @@ labels = {entry.path: entry.label for entry in spec.layers} | {OUTPUT: "output: 
 layers = source.layers(spec)
 with c2:
     layer = st.selectbox("Layer", layers, index=min(len(spec.layers) // 3, len(layers) - 1),
-                         format_func=lambda p: f"{p}: {labels.get(p, 'indexed from the CLI')}",
+                         format_func=lambda p: labels.get(p, f"{p} (from the CLI)"),
                          key=f"units_layer_{spec.name}")
 try:
     index = ui.layer_index(model, spec, source, layer)
@@ -58,15 +58,7 @@ with c3:
                                    key=f"units_unit_{spec.name}_{layer}",
                                    help="Starts at the unit with the strongest response in this collection."))
 
-rf = index.receptive_field
-m1, m2, m3 = st.columns(3)
-m1.metric("Receptive field", "whole image" if rf.whole else f"{rf.size[1]}×{rf.size[0]} px",
-          help=f"How much of the {rf.input_size}×{rf.input_size} model input one unit can see.")
-m2.metric("Feature map", f"{index.units} × {rf.feature_shape[0]}×{rf.feature_shape[1]}",
-          help="units (channels) × positions")
-m3.metric("Crops searched", f"{index.meta['samples']:,}")
-
-count = st.slider("Patches to show", 1, index.values.shape[1], min(8, index.values.shape[1]))
+count = c4.slider("Patches to show", 1, index.values.shape[1], min(8, index.values.shape[1]))
 hits = index.top(unit, count)
 what = names[unit] if layer == OUTPUT else f"{layer}, unit {unit}"
 left, right = st.columns([3, 2])
@@ -77,10 +69,11 @@ with left:
                                   f"{what}: the {len(hits)} crops that excite it most",
                                   hovers=[f"{h.name}<br>box {[round(v) for v in h.box]}" for h in hits]),
                 key="patches")
-    st.caption("Each patch is exactly what this unit sees (its receptive field), cut from the original image; "
-               "the number is the unit's activation there. Mirrored crops are shown as the model saw them."
-               if layer != OUTPUT else "The whole crops the model scores highest for this class; the number "
-               "is the class score (logit).")
+    st.caption("**What am I looking at?** " + (
+        "The image patches where this unit fires most. Each is exactly what the unit sees (its receptive field), "
+        "cut from the original image; the number is the unit's activation there. Mirrored crops are shown as "
+        "the model saw them." if layer != OUTPUT else "The whole crops the model scores highest for this "
+        "class; the number is the class score (logit)."))
     for problem in problems:
         st.warning(f"Could not load {problem}")
     if hits and hits[0].activation <= 0:
@@ -117,6 +110,14 @@ with right:
                    + "Made by gradient ascent from noise, with random jitter and a smooth (1/frequency) image "
                    "basis as in Olah et al.'s Feature Visualization: the pattern the unit looks for, often "
                    "stronger than any photo.")
+
+rf = index.receptive_field
+m1, m2, m3 = st.columns(3)
+m1.metric("Receptive field", "whole image" if rf.whole else f"{rf.size[1]}×{rf.size[0]} px",
+          help=f"How much of the {rf.input_size}×{rf.input_size} model input one unit can see.")
+m2.metric("Feature map", f"{index.units} × {rf.feature_shape[0]}×{rf.feature_shape[1]}",
+          help="units (channels) × positions")
+m3.metric("Crops searched", f"{index.meta['samples']:,}")
 
 st.subheader("Where a patch comes from")
 if hits:

@@ -22,7 +22,7 @@ from udl_viz.lime_image import (
 from udl_viz.ui.layout import page_setup, show_figure
 from udl_viz.ui.lime import cached_lime, cached_segments, cached_stability, lime_story
 from udl_viz.ui.sidebar import cnn_sidebar
-from udl_viz.ui.widgets import prediction_panel, target_picker
+from udl_viz.ui.widgets import input_panel, target_picker
 
 page_setup("LIME: which regions drove the prediction?",
            "LIME switches patches of the photo (superpixels) on and off at random, watches how the model's "
@@ -30,17 +30,13 @@ page_setup("LIME: which regions drove the prediction?",
 ctx = cnn_sidebar()
 spec = ctx.spec
 
+with input_panel(ctx, key="lime_predictions"):
+    target = target_picker(ctx, key="lime_target")
+    shown = st.slider("Superpixels shown (for and against)", 1, 10, 5, key="lime_shown", bind="query-params")
+class_name = spec.class_names()[target]
+main = st.container()  # the explanation, drawn once the settings below are read
 story, icon = lime_story(ctx)
 st.info(story, icon=icon)
-
-left, right = st.columns([1, 2])
-with left:
-    st.image(spec.preprocess.view(ctx.image).convert("RGB"), width="stretch",
-             caption=f"What the model sees: {spec.input_size}×{spec.input_size} centre crop")
-with right:
-    prediction_panel(ctx, key="lime_predictions")
-target = target_picker(ctx, key="lime_target")
-class_name = spec.class_names()[target]
 
 st.subheader("Settings")
 c1, c2, c3 = st.columns(3)
@@ -81,18 +77,18 @@ with c2:
                     key="lime_hide", bind="query-params", help="mean: its own average colour (lime's default); gray, black; "
                                           "blur: a blurred copy of the photo.")
 with c3:
-    shown = st.slider("Superpixels shown (for and against)", 1, 10, 5, key="lime_shown", bind="query-params")
     seed = int(st.number_input("Random seed", 0, 10_000, 0, key="lime_seed",
                                help="The same seed and settings always give the same explanation."))
 
 params_key = tuple(sorted(params.items()))
-try:
-    segments = cached_segments(spec.name, ctx.image_key, algorithm, params_key, ctx.image)
-    result = cached_lime(spec.name, ctx.image_key, target, algorithm, params_key, num_samples, hide, seed,
-                         early_stop, ctx.image, segments)
-except LimeInputError as exc:
-    st.error(f"LIME cannot explain this image with these settings: {exc}")
-    st.stop()
+with main:
+    try:
+        segments = cached_segments(spec.name, ctx.image_key, algorithm, params_key, ctx.image)
+        result = cached_lime(spec.name, ctx.image_key, target, algorithm, params_key, num_samples, hide, seed,
+                             early_stop, ctx.image, segments)
+    except LimeInputError as exc:
+        st.error(f"LIME cannot explain this image with these settings: {exc}")
+        st.stop()
 pixels = model_pixels(spec, ctx.image)
 
 m1, m2, m3, m4 = st.columns(4)
@@ -106,16 +102,18 @@ if result.output_range < 1e-6:
                "Try another hide colour or segmentation.")
 
 positive, negative = result.top(shown, 1), result.top(shown, -1)
-f1, f2 = st.columns(2)
-with f1:
-    show_figure(segmentation_figure(pixels, segments, f"{result.n_superpixels} superpixels ({algorithm})"),
-                key="lime_segments")
-    st.caption("The regions LIME switches on and off. Numbers identify superpixels in the bar chart below.")
-with f2:
-    show_figure(top_superpixels_figure(pixels, segments, positive, negative,
-                                       f"Top {shown} superpixels for and against '{class_name}'"), key="lime_top")
-    st.caption("Orange: these patches raise the score of the class (lime draws them green). "
-               "Blue: they lower it (lime's red). The rest is dimmed.")
+with main:
+    f1, f2 = st.columns(2)
+    with f1:
+        show_figure(top_superpixels_figure(pixels, segments, positive, negative,
+                                           f"Top {shown} superpixels for and against '{class_name}'"), key="lime_top")
+        st.caption("**What am I looking at?** The photo with the patches that mattered most. Orange: these patches "
+                   "raise the score of the class (lime draws them green). Blue: they lower it (lime's red). "
+                   "The rest is dimmed.")
+    with f2:
+        show_figure(segmentation_figure(pixels, segments, f"{result.n_superpixels} superpixels ({algorithm})"),
+                    key="lime_segments")
+        st.caption("The regions LIME switches on and off. Numbers identify superpixels in the bar chart below.")
 show_figure(weight_map_figure(pixels, segments, result.weights, f"LIME weight of every superpixel for '{class_name}'"),
             key="lime_heatmap")
 st.caption("Each superpixel coloured by its weight: how much the class probability changes when it is shown "

@@ -41,11 +41,12 @@ name = st.sidebar.selectbox("Model", list(REGISTRY), format_func=lambda n: REGIS
 spec = REGISTRY[name]
 st.sidebar.caption(spec.description)
 
-example = st.selectbox("Pick an example", list(EXAMPLES), key=EXAMPLE_KEY,
-                       on_change=lambda: st.session_state.update({TEXT_KEY: st.session_state[EXAMPLE_KEY]}))
-st.caption(f"Why this one: {EXAMPLES[example]}")  # under the box, which cannot wrap a long value
-text = st.text_area("…or type a review", key=TEXT_KEY, height=80,
-                    help=f"Any English text. The model reads at most {MAX_TOKENS} tokens.")
+pick, type_in = st.columns([2, 3])
+example = pick.selectbox("Pick an example", list(EXAMPLES), key=EXAMPLE_KEY,
+                         on_change=lambda: st.session_state.update({TEXT_KEY: st.session_state[EXAMPLE_KEY]}))
+pick.caption(f"Why this one: {EXAMPLES[example]}")  # under the box, which cannot wrap a long value
+text = type_in.text_area("…or type a review", key=TEXT_KEY, height=80,
+                         help=f"Any English text. The model reads at most {MAX_TOKENS} tokens.")
 
 try:
     model = get_sentiment_model(name)
@@ -74,24 +75,24 @@ ids = tuple(encoded.ids)
 tokens, unknown = encoded.tokens, encoded.unknown
 trace = cached_trace(name, ids)
 final = float(trace.positive[-1])
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("Prediction", "positive" if final >= 0.5 else "negative")
-c2.metric("P(positive)", f"{final:.2f}")
-c3.metric("Tokens read (unknown)", f"{len(tokens)} ({sum(unknown)})")
-c4.metric("SST-2 dev accuracy", f"{metrics['dev_accuracy']:.1%}", help=f"On the {metrics['n_dev']} SST-2 dev "
-          f"sentences; {metrics['ood_accuracy']:.0%} on {metrics['n_ood']} hand-written reviews of other things.")
-st.caption("Tokens as the model reads them (lower-cased, split like SST-2): " + " · ".join(
-    f"**{t}?**" if u else t for t, u in zip(tokens, unknown, strict=True)))
-
 tabs = st.tabs(["Memory, word by word", "Gates", "Which words mattered?", "Three architectures",
                 "SimpleRNN as a for loop"])
 
 with tabs[0]:
     show_figure(step_probability_figure(tokens, trace.positive, unknown,
                                         f"{spec.title}: P(positive) after each word"), key="steps")
-    st.caption("After every word the dense softmax reads the hidden state. Orange = leaning positive, blue = "
-               "leaning negative, × = unknown word. Try 'good', then 'not good': the memory of 'not' changes "
-               "how the same word is read.")
+    st.caption("**What am I looking at?** The model's belief that the review is positive, after each word it "
+               "reads: the dense softmax reads the hidden state after every word. Orange = leaning positive, "
+               "blue = leaning negative, × = unknown word. Try 'good', then 'not good': the memory of 'not' "
+               "changes how the same word is read.")
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Prediction", "positive" if final >= 0.5 else "negative")
+    c2.metric("P(positive)", f"{final:.2f}")
+    c3.metric("Tokens read (unknown)", f"{len(tokens)} ({sum(unknown)})")
+    c4.metric("SST-2 dev accuracy", f"{metrics['dev_accuracy']:.1%}", help=f"On the {metrics['n_dev']} SST-2 dev "
+              f"sentences; {metrics['ood_accuracy']:.0%} on {metrics['n_ood']} hand-written reviews of other things.")
+    st.caption("Tokens as the model reads them (lower-cased, split like SST-2): " + " · ".join(
+        f"**{t}?**" if u else t for t, u in zip(tokens, unknown, strict=True)))
     show_figure(state_heatmap(tokens, trace.hidden, f"{spec.title}: hidden state, {trace.hidden.shape[1]} units "
                               "by words", unknown, value_name="activation"), key="hidden")
     st.caption("Each column is the memory after reading that word; each row is one unit. Units that change colour "

@@ -70,6 +70,20 @@ LAYOUT_PROBLEMS = r"""
 """
 
 
+#: Where the page's main figure starts: the first figure that is not the input's prediction bars
+#: (``udl_viz.ui.widgets.input_panel``). Returns {"key": its widget key, "top": px from the top of the screen}.
+MAIN_FIGURE_TOP = r"""
+() => {
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(chart => {
+    const keyed = chart.closest('[class*="st-key-"]');
+    const key = keyed ? [...keyed.classList].find(c => c.startsWith('st-key-')).slice(7) : '';
+    return {key, top: Math.round(chart.getBoundingClientRect().top)};
+  });
+  return charts.find(c => !c.key.endsWith('predictions')) || {key: 'none', top: Infinity};
+}
+"""
+
+
 def tour_pages(app: Path = ROOT / "app.py") -> list[tuple[str, str]]:
     """(URL path, label) of every page in app.py's ``TOUR`` whose file exists, in tour order."""
     tree = ast.parse(app.read_text())

@@ -38,7 +38,9 @@ def skipgram_grid_figure(tokens: list[str], window: int, selected: int | None = 
         fig.add_shape(type="rect", x0=-0.5, x1=n - 0.5, y0=selected - 0.5, y1=selected + 0.5,
                       line={"color": "#000000", "width": 3})
     ticks = {"tickmode": "array", "tickvals": positions.tolist(), "ticktext": labels}
-    fig.update_xaxes(title="word in the sentence (position: word)", tickangle=-60, **ticks)
+    # The columns are the rows' words in the same order (each row's orange cell is its own word), so the x axis
+    # needs no labels: dozens of rotated words would only overlap.
+    fig.update_xaxes(title="word in the sentence (same order as the rows)", showticklabels=False)
     fig.update_yaxes(title="centre word", autorange="reversed", **ticks)
     pairs = int((z == 1).sum())
     fig.update_layout(title=f"Skip-gram with window {window}: {pairs} (centre, context) pairs from {n} words",

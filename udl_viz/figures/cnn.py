@@ -12,8 +12,12 @@ from udl_viz import style
 from udl_viz.inference import Prediction
 
 
-def top_k_figure(predictions: list[Prediction], title: str = "Top-5 predictions") -> go.Figure:
-    """Horizontal bars of class probabilities, most likely on top."""
+def top_k_figure(predictions: list[Prediction], title: str = "Top-5 predictions", compact: bool = False) -> go.Figure:
+    """Horizontal bars of class probabilities, most likely on top.
+
+    ``compact`` drops the probability axis (each bar carries its percentage) and packs the bars,
+    for the short panel above a page's main figure.
+    """
     labels = [p.label for p in predictions][::-1]
     probs = [p.prob for p in predictions][::-1]
     fig = go.Figure(go.Bar(x=probs, y=labels, orientation="h", marker_color=style.PALETTE[0],
@@ -21,6 +25,8 @@ def top_k_figure(predictions: list[Prediction], title: str = "Top-5 predictions"
                            hovertemplate="%{y}: %{x:.2%}<extra></extra>"))
     fig.update_layout(title=title, xaxis_title="probability",
                       xaxis_range=[0, 1], xaxis_tickformat=".0%", height=80 + 45 * len(labels))
+    if compact:
+        fig.update_layout(xaxis_visible=False, height=20 + 34 * len(labels), margin={"t": 10, "b": 10})
     return fig
 
 

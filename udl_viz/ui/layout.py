@@ -59,6 +59,18 @@ def _readable(fig: go.Figure, minimum: int) -> None:
             font.size = minimum
 
 
+#: Trace types plotly leaves out of the legend unless asked.
+_NO_LEGEND_BY_DEFAULT = {"heatmap", "contour", "surface", "histogram2d", "histogram2dcontour", "image"}
+
+
+def _has_legend(fig: go.Figure) -> bool:
+    """Whether plotly draws a legend: asked for, or by default with more than one trace to name."""
+    if fig.layout.showlegend is not None:
+        return bool(fig.layout.showlegend)
+    named = [getattr(t, "showlegend", False) for t in fig.data if t.type not in _NO_LEGEND_BY_DEFAULT]
+    return any(named) or sum(shown is not False for shown in named) > 1
+
+
 def figure_title(text: str) -> None:
     """A figure's title as a line of page text above it: it wraps, so it never runs past the figure."""
     st.html(f"<div class='udl-figure-title'>{_plotly_text(text)}</div>")
@@ -87,8 +99,11 @@ def show_figure(fig: go.Figure, key: str | None = None, **kwargs) -> None:
     title = fig.layout.title.text
     if title:
         figure_title(title)  # the figure keeps its title for exports; the page hides plotly's copy
-        if fig.layout.margin.t is None or fig.layout.margin.t > 50:
-            fig.update_layout(margin_t=50 if projector else 40)
+        top = 50 if projector else 40
+        if not (_has_legend(fig) or fig.layout.annotations or fig.layout.updatemenus):
+            top = 12  # nothing above the plot: no blank band between the page title and the figure
+        if fig.layout.margin.t is None or fig.layout.margin.t > top:
+            fig.update_layout(margin_t=top)
     if fig.layout.showlegend is not False:
         fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
                                   "yref": "paper", "xref": "paper", "traceorder": "normal"})
