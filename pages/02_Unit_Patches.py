@@ -53,17 +53,17 @@ with c3:
                             format_func=lambda i: f"{names[i]} (class {i})", key=data_key(ctx, "units_class"),
                             help="Defaults to the class predicted for the sidebar image. Type to search.")
     else:
-        unit = int(st.number_input(f"Unit (channel 0–{index.units - 1})", min_value=0, max_value=index.units - 1,
+        unit = int(st.number_input(f"Unit (0–{index.units - 1})", min_value=0, max_value=index.units - 1,
                                    value=int(np.argmax(index.values[:, 0])), step=1,
                                    key=f"units_unit_{spec.name}_{layer}",
-                                   help="Starts at the unit with the strongest response in this collection."))
+                                   help="The unit is one channel of the layer. Starts at the unit with the "
+                                        "strongest response in this collection."))
 
 count = c4.slider("Patches to show", 1, index.values.shape[1], min(8, index.values.shape[1]))
 hits = index.top(unit, count)
 what = names[unit] if layer == OUTPUT else f"{layer}, unit {unit}"
 left, right = st.columns([3, 2])
 with left:
-    st.subheader("Top images" if layer == OUTPUT else "Top patches")
     pixels, problems = ui.patches(source, hits)
     show_figure(patch_grid_figure(pixels, [f"#{h.rank}: {h.activation:.3g}" for h in hits],
                                   f"{what}: the {len(hits)} crops that excite it most",

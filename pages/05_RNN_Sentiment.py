@@ -41,12 +41,12 @@ name = st.sidebar.selectbox("Model", list(REGISTRY), format_func=lambda n: REGIS
 spec = REGISTRY[name]
 st.sidebar.caption(spec.description)
 
-pick, type_in = st.columns([2, 3])
-example = pick.selectbox("Pick an example", list(EXAMPLES), key=EXAMPLE_KEY,
-                         on_change=lambda: st.session_state.update({TEXT_KEY: st.session_state[EXAMPLE_KEY]}))
-pick.caption(f"Why this one: {EXAMPLES[example]}")  # under the box, which cannot wrap a long value
+example = st.selectbox("Pick an example", list(EXAMPLES), key=EXAMPLE_KEY,  # full width: a value cannot wrap
+                       on_change=lambda: st.session_state.update({TEXT_KEY: st.session_state[EXAMPLE_KEY]}))
+type_in, why = st.columns([3, 2], vertical_alignment="center")
 text = type_in.text_area("…or type a review", key=TEXT_KEY, height=80,
                          help=f"Any English text. The model reads at most {MAX_TOKENS} tokens.")
+why.caption(f"Why this example: {EXAMPLES[example]}")
 
 try:
     model = get_sentiment_model(name)

@@ -51,7 +51,8 @@ show_figure(forecast_figure(window_years, window, future_years,
             key="forecast")
 gru_err = float(np.sqrt(np.mean((run.forecast - truth) ** 2)))
 mlp_err = float(np.sqrt(np.mean((run.baseline - truth) ** 2)))
-st.caption(f"Grey: the {WINDOW} years the models read. Each model then feeds its own forecast back in, year after "
+st.caption(f"**What am I looking at?** Sunspot numbers by year, and two models forecasting what comes next. "
+           f"Grey: the {WINDOW} years the models read. Each model then feeds its own forecast back in, year after "
            f"year. Error over these {horizon} years (root-mean-square): GRU {gru_err:.1f}, feed-forward "
            f"{mlp_err:.1f}. The feed-forward net maps one value to the next, so it soon settles on a fixed value.")
 

@@ -57,7 +57,8 @@ tabs = st.tabs(["Skip-gram pairs", "Negative sampling", "Weight matrix", "Explor
 with tabs[0]:
     text = st.text_area("Sentence", LECTURE_SENTENCE, key="sentence",
                         help="Lower-cased, punctuation dropped: a simple view for teaching.")
-    window = st.slider("Window: context words on each side", 1, 5, 2, key="window", bind="query-params")
+    left, right = st.columns([1, 2])  # the settings and pairs beside the grid
+    window = left.slider("Window: context words on each side", 1, 5, 2, key="window", bind="query-params")
     tokens = simple_tokens(text)
     if len(tokens) > MAX_WORDS:
         st.warning(f"The sentence has {len(tokens)} words; showing the first {MAX_WORDS}.")
@@ -67,11 +68,10 @@ with tabs[0]:
         st.warning("Type a sentence of at least two words to see skip-gram pairs.")
     else:
         default = tokens.index("epidemic") if "epidemic" in tokens else 0
-        centre = st.selectbox("Centre word", range(len(tokens)), index=default, key="centre@" + " ".join(tokens),
-                              format_func=lambda i: f"{i + 1}: {tokens[i]}")
+        centre = left.selectbox("Centre word", range(len(tokens)), index=default, key="centre@" + " ".join(tokens),
+                                format_func=lambda i: f"{i + 1}: {tokens[i]}")
         pairs = skipgram_pairs(tokens, window)
         chosen = [p for p in pairs if p.centre_position == centre]
-        left, right = st.columns([1, 2])
         with left:
             st.metric("Training pairs in this sentence", len(pairs))
             st.markdown(" ".join(f":orange-background[**{w}**]" if i == centre
@@ -85,7 +85,8 @@ with tabs[0]:
                        f"{len(chosen)} words. No labels are needed: the text supervises itself.")
         with right:
             show_figure(skipgram_grid_figure(tokens, window, centre), key="skipgram_grid")
-            st.caption("Each row slides the window to the next centre word (orange); every blue cell is one "
+            st.caption("**What am I looking at?** The training data skip-gram makes from one sentence. Each row "
+                       "slides the window to the next centre word (orange); every blue cell is one "
                        "(centre, context) pair. A wider window gives more pairs and more topical neighbours.")
 
 with tabs[1]:

@@ -41,7 +41,7 @@ def readout_panel(runs: list[Run], key: str) -> None:
 one_d, two_d, race, batches = st.tabs(["1D: the skier", "2D: one optimizer", "Race", "SGD vs mini-batch"])
 
 with one_d:
-    left, right = st.columns([1, 3])
+    left, right = st.columns([1, 2])
     with left:
         curve = CURVES[st.selectbox("Loss curve", list(CURVES), format_func=lambda n: CURVES[n].title, key="gd1_curve", bind="query-params")]
         st.caption(curve.blurb)
@@ -57,13 +57,14 @@ with one_d:
         elif rows := run_descent(curve, configs, [[w0]], steps):
             runs = [row[0] for row in rows]
             show_figure(figures.curve_figure(curve, runs), key="gd1_figure")
-            st.caption("Each dot is one step; the big dot is where the optimizer stands and the black line is the "
+            st.caption("**What am I looking at?** A loss curve with one weight, and each optimizer walking down "
+                       "it. Each dot is one step; the big dot is where the optimizer stands and the black line is the "
                        "tangent, the only thing it can feel. Press ▶ Replay to watch. A skier stopping in the right "
                        "valley cannot know a deeper one lies beyond the hill; momentum can carry it over.")
             readout_panel(runs, "gd1_step")
 
 with two_d:
-    left, right = st.columns([1, 3])
+    left, right = st.columns([1, 2])
     with left:
         surface = SURFACES[st.selectbox("Surface", list(SURFACES), format_func=lambda n: SURFACES[n].title,
                                         key="gd2_surface", bind="query-params")]
@@ -80,7 +81,8 @@ with two_d:
             runs = rows[0]
             if view == "Contour map":
                 show_figure(figures.contour_figure(surface, runs), **click)
-                st.caption("Contour lines join points of equal loss; light is low. Each line is a path, each dot "
+                st.caption("**What am I looking at?** A loss surface over two weights, seen from above like a map. "
+                           "Contour lines join points of equal loss; light is low. Each line is a path, each dot "
                            "one step. Click the map to start somewhere else, or press ▶ Replay.")
             else:
                 show_figure(figures.surface_figure(surface, runs), key="gd2_surface3d")
@@ -91,7 +93,7 @@ with two_d:
                        "e.g. momentum's running sum of gradients, or Adam's averages of gradients and their squares.")
 
 with race:
-    left, right = st.columns([1, 3])
+    left, right = st.columns([1, 2])
     with left:
         surface = SURFACES[st.selectbox("Surface", list(SURFACES), 1, format_func=lambda n: SURFACES[n].title,
                                         key="race_surface", bind="query-params")]
@@ -108,7 +110,8 @@ with race:
             runs = [row[0] for row in rows]
             if view == "Contour map":
                 show_figure(figures.contour_figure(surface, runs), **click)
-                st.caption("All optimizers start from the same point; press ▶ Replay to watch the race. "
+                st.caption("**What am I looking at?** Every optimizer on the same loss map, as seen from above. "
+                           "All optimizers start from the same point; press ▶ Replay to watch the race. "
                            "Click the map to move the start.")
             else:
                 show_figure(figures.surface_figure(surface, runs), key="race_surface3d")
@@ -120,7 +123,7 @@ with race:
 
 with batches:
     surface = SURFACES["diabetes"]
-    left, right = st.columns([1, 3])
+    left, right = st.columns([1, 2])
     with left:
         st.caption("Fit progression ≈ w·BMI + b to 442 patients. Full batch uses every patient for each update; "
                    "SGD uses one; a mini-batch uses a few. One epoch is one pass over all patients.")
@@ -137,7 +140,8 @@ with batches:
                        help="Loss on all patients after the last update; the best possible is "
                             f"{surface.min_value:.3f}.")
         show_figure(figures.batch_figure(surface, runs), key="gdb_map")
-        st.caption("Each path has used the same number of examples at every frame. SGD's path is noisy because "
+        st.caption("**What am I looking at?** The two weights of a straight-line fit, and how each way of "
+                   "batching moves them. Each path has used the same number of examples at every frame. SGD's path is noisy because "
                    "each patient pulls the line their own way, yet it gets close in a fraction of an epoch.")
         show_figure(figures.epoch_loss_figure(runs, surface.min_value), key="gdb_loss")
         st.caption("Loss on all 442 patients after each update, against epochs. Full batch improves smoothly but "

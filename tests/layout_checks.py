@@ -74,7 +74,9 @@ LAYOUT_PROBLEMS = r"""
 #: (``udl_viz.ui.widgets.input_panel``). Returns {"key": its widget key, "top": px from the top of the screen}.
 MAIN_FIGURE_TOP = r"""
 () => {
-  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(chart => {
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+    .filter(chart => chart.getBoundingClientRect().height > 0)  // not in a closed tab
+    .map(chart => {
     const keyed = chart.closest('[class*="st-key-"]');
     const key = keyed ? [...keyed.classList].find(c => c.startsWith('st-key-')).slice(7) : '';
     return {key, top: Math.round(chart.getBoundingClientRect().top)};

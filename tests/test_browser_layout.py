@@ -12,6 +12,8 @@ pytestmark = pytest.mark.browser
 PAGES = [("", "Home"), *tour_pages()]
 FIGURE_PAGES = [p for p, _ in PAGES if p]
 SIZES = {"projector-1280x720": (1280, 720, "?projector=true"), "1920x1080": (1920, 1080, "")}
+#: A page's first visit computes its demo (LIME's is the slowest): minutes on a loaded machine.
+FIRST_VISIT_MS = 480_000
 #: Pixels of the main figure that must show on the first screen, below its top edge.
 SHOWN = 100
 
@@ -22,12 +24,13 @@ def test_the_tour_is_read_from_app_py():
 
 
 def open_figures(browser, url: str, width: int, height: int):
-    page = open_page(browser, url, width=width, height=height)
+    page = open_page(browser, url, width=width, height=height, timeout_ms=FIRST_VISIT_MS)
     page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=120_000)
     page.wait_for_timeout(1500)  # plotly lays out text after the first paint
     return page
 
 
+@pytest.mark.timeout(900)
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("path", [p for p, _ in PAGES], ids=[p or "Home" for p, _ in PAGES])
 def test_nothing_cut_off_or_overlapping(browser, server, path, size):
@@ -56,6 +59,7 @@ def test_nothing_cut_off_or_overlapping(browser, server, path, size):
         page.close()
 
 
+@pytest.mark.timeout(900)
 @pytest.mark.parametrize("path", FIGURE_PAGES)
 def test_main_figure_on_the_first_screen_of_a_laptop(browser, server, path):
     """At 1280×1000 with the sidebar open, the main result shows without scrolling."""
