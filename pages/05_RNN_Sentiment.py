@@ -27,8 +27,7 @@ from udl_viz.ui.rnn import (
 )
 
 page_setup("RNN sentiment: watch the memory",
-           "An RNN is a dense layer in a for loop, with some memory: it reads a review one word at a time, "
-           "updates its hidden state after every word, and a dense softmax reads P(positive) from that state.")
+           "An RNN is a dense layer in a for loop, with some memory: watch it read a review word by word.")
 
 TEXT_KEY, EXAMPLE_KEY = "sentiment_text", "sentiment_example"
 if TEXT_KEY not in st.session_state:
@@ -44,9 +43,9 @@ st.sidebar.caption(spec.description)
 example = st.selectbox("Pick an example", list(EXAMPLES), key=EXAMPLE_KEY,  # full width: a value cannot wrap
                        on_change=lambda: st.session_state.update({TEXT_KEY: st.session_state[EXAMPLE_KEY]}))
 type_in, why = st.columns([3, 2], vertical_alignment="center")
-text = type_in.text_area("…or type a review", key=TEXT_KEY, height=80,
+text = type_in.text_area("…or type a review", key=TEXT_KEY, height=68, label_visibility="collapsed",
                          help=f"Any English text. The model reads at most {MAX_TOKENS} tokens.")
-why.caption(f"Why this example: {EXAMPLES[example]}")
+why.caption(f"**…or type your own review** in the box. Why this example: {EXAMPLES[example]}")
 
 try:
     model = get_sentiment_model(name)
@@ -82,7 +81,7 @@ with tabs[0]:
     show_figure(step_probability_figure(tokens, trace.positive, unknown,
                                         f"{spec.title}: P(positive) after each word"), key="steps")
     st.caption("**What am I looking at?** The model's belief that the review is positive, after each word it "
-               "reads: the dense softmax reads the hidden state after every word. Orange = leaning positive, "
+               "reads: after every word the RNN updates its hidden state, and a dense softmax reads it. Orange = leaning positive, "
                "blue = leaning negative, × = unknown word. Try 'good', then 'not good': the memory of 'not' "
                "changes how the same word is read.")
     c1, c2, c3, c4 = st.columns(4)

@@ -46,7 +46,9 @@ if not vector_sets:
     st.error("No word vectors can be loaded here: " + "; ".join(missing.values()))
     st.stop()
 name = st.sidebar.selectbox("Word vectors", list(vector_sets), format_func=vector_sets.get,
-                            help="Which gensim word2vec vectors the lower tabs explore.")
+                            help="Which gensim word2vec vectors the other tabs explore: trained on the Lee news "
+                                 "articles that ship with gensim, or on the SST-2 movie reviews (where the RNN "
+                                 "pages' embeddings started).")
 kv = get_vectors(name)
 examples = EXAMPLES[name]
 st.sidebar.caption(f"{len(kv):,} words × {kv.vector_size} dimensions.")

@@ -26,7 +26,7 @@ ctx = cnn_sidebar()
 base, backbone_model = backbone(ctx)
 old_head = backbone_model.get_submodule(classifier_path(backbone_model))
 
-c1, c2, c3 = st.columns([2, 2, 3])
+c1, c2, c3 = st.columns(3)
 source = c1.radio("Training images", ["Built-in task", "My own images"], horizontal=True)
 if source == "Built-in task":
     name = c2.selectbox("Task", list(TASKS))

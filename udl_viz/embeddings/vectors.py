@@ -19,8 +19,8 @@ LEE_PARAMS = {"vector_size": 50, "window": 5, "min_count": 3, "sg": 1, "negative
 
 #: Vector set name -> what it was trained on.
 VECTOR_SETS = {
-    "lee": "Lee news articles (ship with gensim)",
-    "sst2": "SST-2 movie reviews (the RNNs' start)",
+    "lee": "Lee news articles",  # short: a select box cannot wrap its value
+    "sst2": "SST-2 movie reviews",
 }
 
 
