@@ -105,6 +105,7 @@ def show_figure(fig: go.Figure, key: str | None = None, **kwargs) -> None:
         if fig.layout.margin.t is None or fig.layout.margin.t > top:
             fig.update_layout(margin_t=top)
     if fig.layout.showlegend is not False:
+        # Plotly gives every entry of a wrapped horizontal legend the width of the longest: keep names short.
         fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
                                   "yref": "paper", "xref": "paper", "traceorder": "normal"})
     if projector:
