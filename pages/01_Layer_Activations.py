@@ -25,7 +25,8 @@ spec = ctx.spec
 view = spec.preprocess.view(ctx.image).convert("RGB")
 
 labels = {layer.path: layer.label for layer in spec.layers}
-with input_panel(ctx):
+under_bars, controls = input_panel(ctx)
+with controls:
     layer = st.selectbox("Layer", list(labels), index=min(2, len(labels) - 1), format_func=labels.get,
                          key=f"act_layer_{spec.name}", help="Layers in the order the image passes through them.")
     acts = cached_layer_activations(spec.name, ctx.image_key, layer, ctx.image)
@@ -34,9 +35,9 @@ with input_panel(ctx):
     per_page = c1.select_slider("Maps per page", options=[6, 12, 24, 48], value=12)
     pages = max(1, math.ceil(channels / per_page))
     page = c2.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1)
-    per_channel = st.toggle("Scale each channel on its own", key="act_per_channel",
-                            help="Off: one colour scale for all maps, to compare channels. On: each map to its own "
-                                 "strongest value, to see the pattern of weak channels too.")
+per_channel = under_bars.toggle("Scale each channel on its own", key="act_per_channel",
+                                help="Off: one colour scale for all maps, to compare channels. On: each map to its "
+                                     "own strongest value, to see the pattern of weak channels too.")
 shown = [int(c) for c in acts.order[(page - 1) * per_page: page * per_page]]
 show_figure(feature_grid_figure(acts.maps, shown, f"{labels[layer]}: channels ranked {(page - 1) * per_page + 1}–"
                                 f"{(page - 1) * per_page + len(shown)} of {channels} by mean activation",

@@ -41,11 +41,13 @@ ctx = cnn_sidebar()
 spec = ctx.spec
 pixels = np.asarray(spec.preprocess.view(ctx.image).convert("RGB"))
 
-with input_panel(ctx):
+under_bars, controls = input_panel(ctx)
+with controls:
     target = target_picker(ctx, key="saliency_target")
     section = st.selectbox("View", SECTIONS, key="saliency_section", bind="query-params",
                            help="One method in detail; all of them side by side; how faithful each map is; "
                                 "and whether it survives randomising the network.")
+with under_bars:
     signed = st.toggle("Signed view", key="saliency_signed", bind="query-params",
                        help="Off: gradient maps (vanilla, SmoothGrad, guided backprop) show only how much each pixel "
                             "matters, since their sign is noise. On: orange pushes towards the class, blue against it.")

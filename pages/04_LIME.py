@@ -24,13 +24,14 @@ from udl_viz.ui.lime import cached_lime, cached_segments, cached_stability, lime
 from udl_viz.ui.sidebar import cnn_sidebar
 from udl_viz.ui.widgets import input_panel, target_picker
 
-page_setup("LIME: which regions drove the prediction?",
+page_setup("LIME: which regions mattered?",
            "LIME switches patches of the photo (superpixels) on and off at random, watches how the model's "
            "score changes, and fits a simple linear model: its weights say which patches mattered.")
 ctx = cnn_sidebar()
 spec = ctx.spec
 
-with input_panel(ctx, key="lime_predictions"):
+_, controls = input_panel(ctx, key="lime_predictions")
+with controls:
     target = target_picker(ctx, key="lime_target")
     shown = st.slider("Superpixels shown (for and against)", 1, 10, 5, key="lime_shown", bind="query-params")
 class_name = spec.class_names()[target]

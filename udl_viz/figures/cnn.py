@@ -25,8 +25,10 @@ def top_k_figure(predictions: list[Prediction], title: str = "Top-5 predictions"
                            hovertemplate="%{y}: %{x:.2%}<extra></extra>"))
     fig.update_layout(title=title, xaxis_title="probability",
                       xaxis_range=[0, 1], xaxis_tickformat=".0%", height=80 + 45 * len(labels))
-    if compact:
-        fig.update_layout(xaxis_visible=False, height=20 + 34 * len(labels), margin={"t": 10, "b": 10})
+    if compact:  # percentages outside the bars: inside, plotly would shrink them to fit
+        fig.update_traces(textposition="outside", cliponaxis=False)
+        fig.update_layout(xaxis_visible=False, height=8 + 30 * len(labels), margin={"t": 4, "b": 4}, bargap=0.15,
+                          xaxis_range=[0, 1.25])  # room for "100.0%" after the longest bar
     return fig
 
 

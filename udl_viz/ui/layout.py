@@ -86,19 +86,21 @@ def _plotly_text(text: str) -> str:
     return escaped
 
 
-def show_figure(fig: go.Figure, key: str | None = None, **kwargs) -> None:
+def show_figure(fig: go.Figure, key: str | None = None, title_above: bool = True, **kwargs) -> None:
     """Render a plotly figure with the udl_viz template (projector-sized when that is on).
 
     The title is drawn above the figure as page text (it wraps where plotly's would run past a
     narrow figure; plotly's own copy is hidden by ``style.PAGE_CSS`` and kept in exports), legends sit in one row above the plot
     (never on a slider, menu or axis title), and in projector mode no text is under
-    ``style.PROJECTOR_MIN_FONT`` px.
+    ``style.PROJECTOR_MIN_FONT`` px. ``title_above=False`` leaves the title to exports only, for a small
+    figure whose caption right below says what it shows.
     """
     projector = projector_mode()
     fig.update_layout(template=style.PROJECTOR_TEMPLATE if projector else style.TEMPLATE)
     title = fig.layout.title.text
     if title:
-        figure_title(title)  # the figure keeps its title for exports; the page hides plotly's copy
+        if title_above:
+            figure_title(title)  # the figure keeps its title for exports; the page hides plotly's copy
         top = 50 if projector else 40
         if not (_has_legend(fig) or fig.layout.annotations or fig.layout.updatemenus):
             top = 12  # nothing above the plot: no blank band between the page title and the figure
