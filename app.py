@@ -6,6 +6,8 @@ import streamlit as st
 
 from udl_viz.ui import lecture
 from udl_viz.ui.layout import page_setup
+from udl_viz.ui.replica import moved_notice
+from udl_viz.ui.warmup import start_warmup
 
 ROOT = Path(__file__).parent
 
@@ -33,6 +35,15 @@ TOUR = [
     ("Learning from little data", "Augment what you have, and reuse what a big network already knows.", [
         ("pages/10_Data_Augmentation.py", "Data augmentation", "which transformations keep the label, and which turn a 6 into a 9"),
         ("pages/11_Fine_Tuning.py", "Fine-tuning", "train a new head on a few images of your own, in seconds"),
+    ]),
+    ("Generative models", "A counterfeiter and a cop: the generator learns to make data the discriminator "
+     "cannot tell from real.", [
+        ("pages/12_Generative_Models.py", "Generative models", "a 2-D GAN playground, a GAN learning digits live, "
+         "and a VAE's latent map"),
+    ]),
+    ("The deepest problem", "A confident network can be fooled by a change you cannot see, or by turning the photo.", [
+        ("pages/13_Fooling_the_Network.py", "Fooling the network", "adversarial examples: an invisible change flips "
+         "the answer, and the trick carries over to another network"),
     ]),
 ]
 
@@ -71,6 +82,8 @@ def home() -> None:
                 st.page_link(path, label=f"**{label}**: {blurb}")
 
 
+start_warmup()  # once per process, in the background: the default model and first page's results
+moved_notice()  # behind `python -m udl_viz serve`: this session came over from a process that stopped
 lecture.set_steps([
     lecture.Step(path, page_slug(path), label, LECTURE_SETTINGS.get(path, {}))
     for _topic, _idea, pages in TOUR for path, label, _blurb in pages if (ROOT / path).exists()

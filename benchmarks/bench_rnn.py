@@ -22,9 +22,9 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from udl_viz.models import get_spec, load_model  # noqa: E402
 from udl_viz.rnn.memory import unroll  # noqa: E402
 from udl_viz.rnn.predict import pad_batch, positive_probabilities  # noqa: E402
-from udl_viz.rnn.registry import get_spec, load_sentiment_model  # noqa: E402
 from udl_viz.text.tokenize import tokenize  # noqa: E402
 from udl_viz.text.word2vec import load_vocabulary  # noqa: E402
 
@@ -52,7 +52,7 @@ def main() -> None:
     vocab = load_vocabulary()
     texts = [" ".join(rng.choice(WORDS, size=int(rng.integers(3, 40)))) for _ in range(args.texts)]
     ids = [vocab.encode(tokenize(t)) for t in texts]
-    model = load_sentiment_model("lstm")
+    model = load_model("lstm")
 
     def one_at_a_time():
         with torch.inference_mode():

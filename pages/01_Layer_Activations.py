@@ -2,7 +2,6 @@
 
 import math
 
-import numpy as np
 import streamlit as st
 
 from udl_viz.activations import first_layer_filters, upsample_map
@@ -16,19 +15,21 @@ from udl_viz.figures.images import overlay_figure
 from udl_viz.ui.layout import page_setup, show_figure
 from udl_viz.ui.loaders import cached_layer_activations
 from udl_viz.ui.sidebar import cnn_sidebar
+from udl_viz.ui.warmup import default_layer
 from udl_viz.ui.widgets import data_key, input_panel
 
 page_setup("Layer activations", "Each channel of a conv layer is a detector; its feature map shows "
            "where in the image it fires. Early layers find edges and colours, later ones parts of objects.")
 ctx = cnn_sidebar()
 spec = ctx.spec
-view = spec.preprocess.view(ctx.image).convert("RGB")
+pixels = spec.preprocess.pixels(ctx.image)
 
 labels = {layer.path: layer.label for layer in spec.layers}
 under_bars, controls = input_panel(ctx)
 with controls:
-    layer = st.selectbox("Layer", list(labels), index=min(2, len(labels) - 1), format_func=labels.get,
-                         key=f"act_layer_{spec.name}", help="Layers in the order the image passes through them.")
+    layer = st.selectbox("Layer", list(labels), index=list(labels).index(default_layer(list(labels))),
+                         format_func=labels.get, key=f"act_layer_{spec.name}",
+                         help="Layers in the order the image passes through them.")
     acts = cached_layer_activations(spec.name, ctx.image_key, layer, ctx.image)
     channels = acts.maps.shape[0]
     c1, c2 = st.columns(2)
@@ -57,7 +58,6 @@ with c1:
     st.metric("Mean activation", f"{acts.channel_means[channel]:.3g}")
 with c2:
     heat = upsample_map(acts.maps[channel], spec.input_size)
-    pixels = np.asarray(view)
     show_figure(overlay_figure(pixels, heat, f"{layer}, channel {channel}, over the model's input",
                                opacity=opacity, colorbar_title="relative activation"), key="overlay")
 st.caption("The feature map is stretched to the image size: where it is bright, this detector found its pattern.")

@@ -1,6 +1,5 @@
 """Saliency maps: attribution methods side by side, scored for faithfulness and sanity-checked."""
 
-import numpy as np
 import streamlit as st
 
 from udl_viz.attribution import METHODS
@@ -13,6 +12,8 @@ from udl_viz.figures.saliency import (
     sanity_correlation_figure,
 )
 from udl_viz.ui.layout import page_setup, show_figure
+from udl_viz.ui.loaders import freeze
+from udl_viz.ui.progress import progress_bar
 from udl_viz.ui.saliency import (
     RANDOM,
     cached_faithfulness,
@@ -20,7 +21,6 @@ from udl_viz.ui.saliency import (
     cost_label,
     explain,
     explain_all,
-    freeze,
     settings_widgets,
     stored_settings,
 )
@@ -39,7 +39,7 @@ page_setup("Saliency maps", "Which pixels made the network choose this class? Se
            "with its cost, a faithfulness score and a sanity check.")
 ctx = cnn_sidebar()
 spec = ctx.spec
-pixels = np.asarray(spec.preprocess.view(ctx.image).convert("RGB"))
+pixels = spec.preprocess.pixels(ctx.image)
 
 under_bars, controls = input_panel(ctx)
 with controls:
@@ -116,17 +116,18 @@ elif section == "Faithfulness":
     steps = st.slider("Steps per curve", 8, 64, 24, 8, key="saliency_faith_steps",
                       help="Each step is one image through the network, for each curve and method.")
     methods = [*chosen, RANDOM]
-    bar = st.progress(0.0, text="Scoring the maps…")
+    bar = progress_bar("Scoring the maps…")
     curves = {}
     for i, method in enumerate(methods):
         label = RANDOM_LABEL if method == RANDOM else METHODS[method].label
-        bar.progress(i / len(methods), text=f"Scoring {label}…")
+        bar.label = f"Scoring {label}…"
+        bar(i, len(methods))
         settings = () if method == RANDOM else freeze(stored_settings(spec, method))
         try:
             curves[label] = cached_faithfulness(spec.name, ctx.image_key, method, settings, target, steps, ctx.image)
         except ValueError as exc:
             st.error(f"{label}: {exc}")
-    bar.empty()
+    bar.done()
     a, b = st.columns(2)
     with a:
         show_figure(faithfulness_figure({k: f.deletion for k, f in curves.items()}, "deletion"), key="saliency_deletion")
@@ -160,13 +161,12 @@ else:
         st.info("Press the button: each method is recomputed once per randomisation step.")
     checks = {}
     for method in done:
-        bar = st.progress(0.0, text=f"{METHODS[method].label}: starting…")
+        bar = progress_bar(f"{METHODS[method].label}: randomising the layers…")
         try:
-            checks[method] = cached_sanity(*keys[method][:5], max_steps, ctx.image,
-                                           _progress=lambda f, t, m=method, b=bar: b.progress(f, text=f"{METHODS[m].label}: {t}"))
+            checks[method] = cached_sanity(*keys[method][:5], max_steps, ctx.image, _progress=bar)
         except ValueError as exc:
             st.error(f"{METHODS[method].label}: {exc}")
-        bar.empty()
+        bar.done()
     if checks:
         show_figure(sanity_correlation_figure({METHODS[m].label: ([s.label for s in c.steps], [s.spearman for s in c.steps])
                                                for m, c in checks.items()}), key="saliency_sanity_corr")

@@ -12,15 +12,22 @@ from udl_viz.figures.lime import (
     weights_bar_figure,
 )
 from udl_viz.lime_image import (
-    ALGORITHMS,
-    DEFAULTS,
-    HIDE_COLOURS,
+    ALGORITHM,
+    EARLY_STOP,
+    HIDE,
+    SAMPLES,
+    SEED,
+    SEEDS,
+    SETTINGS,
+    SHOWN,
     LimeInputError,
     StopRule,
     model_pixels,
 )
 from udl_viz.ui.layout import page_setup, show_figure
 from udl_viz.ui.lime import cached_lime, cached_segments, cached_stability, lime_story
+from udl_viz.ui.loaders import freeze
+from udl_viz.ui.settings import setting_widget, setting_widgets
 from udl_viz.ui.sidebar import cnn_sidebar
 from udl_viz.ui.widgets import input_panel, target_picker
 
@@ -33,7 +40,7 @@ spec = ctx.spec
 _, controls = input_panel(ctx, key="lime_predictions")
 with controls:
     target = target_picker(ctx, key="lime_target")
-    shown = st.slider("Superpixels shown (for and against)", 1, 10, 5, key="lime_shown", bind="query-params")
+    shown = setting_widget(SHOWN, "lime_shown", bind="query-params")
 class_name = spec.class_names()[target]
 main = st.container()  # the explanation, drawn once the settings below are read
 story, icon = lime_story(ctx)
@@ -42,46 +49,16 @@ st.info(story, icon=icon)
 st.subheader("Settings")
 c1, c2, c3 = st.columns(3)
 with c1:
-    algorithm = st.selectbox("Segmentation", ALGORITHMS, key="lime_algorithm", bind="query-params",
-                             help="quickshift with lime's defaults; SLIC makes compact, even superpixels; "
-                                  "Felzenszwalb follows colour edges.")
-    d = DEFAULTS[algorithm]
-    if algorithm == "quickshift":
-        params = {"kernel_size": st.slider("Kernel size (bigger: fewer, larger superpixels)", 1, 10,
-                                           int(d["kernel_size"]), key="lime_qs_kernel"),
-                  "max_dist": st.slider("Max distance (cut-off for merging)", 10, 500, int(d["max_dist"]), 10,
-                                        key="lime_qs_dist"),
-                  "ratio": st.slider("Colour vs space ratio", 0.0, 1.0, float(d["ratio"]), 0.05, key="lime_qs_ratio")}
-    elif algorithm == "slic":
-        params = {"n_segments": st.slider("Number of superpixels (approx.)", 2, 200, int(d["n_segments"]),
-                                          key="lime_slic_n"),
-                  "compactness": st.slider("Compactness (higher: squarer)", 0.1, 50.0, float(d["compactness"]),
-                                           key="lime_slic_compact"),
-                  "sigma": st.slider("Smoothing sigma", 0.0, 5.0, float(d["sigma"]), 0.5, key="lime_slic_sigma")}
-    else:
-        params = {"scale": st.slider("Scale (higher: larger superpixels)", 10.0, 1000.0, float(d["scale"]), 10.0,
-                                     key="lime_fz_scale"),
-                  "sigma": st.slider("Smoothing sigma", 0.0, 5.0, float(d["sigma"]), 0.1, key="lime_fz_sigma"),
-                  "min_size": st.slider("Minimum superpixel size (pixels)", 1, 2000, int(d["min_size"]),
-                                        key="lime_fz_min")}
+    algorithm = setting_widget(ALGORITHM, "lime_algorithm", bind="query-params")
+    params = setting_widgets(SETTINGS[algorithm], f"lime_{algorithm}", columns=1)
 with c2:
-    num_samples = st.slider("Samples (most perturbed images to evaluate)", 50, 5000, 1000, 50, key="lime_samples", bind="query-params",
-                            help="lime's default is 1000. With early stopping on, fewer are used once the "
-                                 "ranking of superpixels has converged.")
-    early_stop = st.toggle("Stop early once converged", value=True, key="lime_early_stop",
-                           help=f"Every {StopRule.check_every} samples (from {StopRule.min_samples} on), LIME is fitted "
-                                "to two halves of the samples. How well the halves agree estimates how closely the "
-                                "full map matches the one unlimited samples would give. Sampling stops when two "
-                                f"checks in a row estimate ≥ {StopRule.target} and agree on the top "
-                                f"{StopRule.top_k} superpixels.")
-    hide = st.radio("Hide colour (what a switched-off superpixel becomes)", HIDE_COLOURS, horizontal=True,
-                    key="lime_hide", bind="query-params", help="mean: its own average colour (lime's default); gray, black; "
-                                          "blur: a blurred copy of the photo.")
+    num_samples = setting_widget(SAMPLES, "lime_samples", bind="query-params")
+    early_stop = setting_widget(EARLY_STOP, "lime_early_stop")
+    hide = setting_widget(HIDE, "lime_hide", bind="query-params")
 with c3:
-    seed = int(st.number_input("Random seed", 0, 10_000, 0, key="lime_seed",
-                               help="The same seed and settings always give the same explanation."))
+    seed = setting_widget(SEED, "lime_seed")
 
-params_key = tuple(sorted(params.items()))
+params_key = freeze(params)
 with main:
     try:
         segments = cached_segments(spec.name, ctx.image_key, algorithm, params_key, ctx.image)
@@ -135,7 +112,7 @@ st.markdown("LIME's answer depends on its random perturbations, a long-standing 
             "Run it with several seeds and see which superpixels keep their place.")
 s1, s2 = st.columns([1, 3])
 with s1:
-    k = st.slider("Seeds (k)", 2, 10, 5, key="lime_k")
+    k = setting_widget(SEEDS, "lime_k")
     run_k = st.toggle(f"Run {k} seeds", value=False, key="lime_run_k",
                       help=f"Seeds {seed} to {seed + k - 1}, with the settings above. Takes about k times as long.")
 if run_k:

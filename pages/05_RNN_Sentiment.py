@@ -1,28 +1,27 @@
 """RNN sentiment: watch the memory change word by word, the gates, and which words mattered."""
 
-import numpy as np
-import pandas as pd
 import streamlit as st
 
+from udl_viz.models import SENTIMENT, ModelUnavailable, select
 from udl_viz.rnn.examples import EXAMPLES
 from udl_viz.rnn.figures import (
     attribution_figure,
-    comparison_figure,
     gates_figure,
-    loop_agreement_figure,
     state_heatmap,
     step_probability_figure,
 )
 from udl_viz.rnn.memory import GATES
-from udl_viz.rnn.registry import ARCHITECTURES, MAX_TOKENS, REGISTRY, TITLES, ModelUnavailable
-from udl_viz.text.word2vec import load_vocabulary
+from udl_viz.text.encode import MAX_TOKENS
 from udl_viz.ui.layout import page_setup, show_figure
+from udl_viz.ui.loaders import freeze
+from udl_viz.ui.progress import progress_bar
 from udl_viz.ui.rnn import (
-    cached_integrated_gradients,
-    cached_lime,
-    cached_loop_check,
+    architectures_section,
     cached_trace,
+    cached_word_attribution,
+    embedding_comparison_section,
     get_sentiment_model,
+    loop_section,
     model_metrics,
 )
 
@@ -33,10 +32,12 @@ TEXT_KEY, EXAMPLE_KEY = "sentiment_text", "sentiment_example"
 if TEXT_KEY not in st.session_state:
     st.session_state[TEXT_KEY] = next(iter(EXAMPLES))
 
+REGISTRY = select(task=SENTIMENT)
 name = st.sidebar.selectbox("Model", list(REGISTRY), format_func=lambda n: REGISTRY[n].title,
                             key="sentiment_model", bind="query-params", index=list(REGISTRY).index("lstm"),
                             help="Fine-tuned: the embedding started from word2vec and was trained for sentiment. "
-                                 "Frozen: the embedding stays exactly the word2vec vectors.")
+                                 "Frozen word2vec: the embedding stays exactly the SST-2 word2vec vectors. "
+                                 "Frozen GloVe: 400,000 words pre-trained on Wikipedia + Gigaword, never changed.")
 spec = REGISTRY[name]
 st.sidebar.caption(spec.description)
 
@@ -50,6 +51,7 @@ why.caption(f"**…or type your own review** in the box. Why this example: {EXAM
 try:
     model = get_sentiment_model(name)
     metrics = model_metrics(name)
+    vocabulary_size = len(spec.preprocess.vocabulary()) - 2
 except ModelUnavailable as exc:
     st.error(str(exc))
     st.stop()
@@ -59,8 +61,9 @@ if not encoded.tokens:
     st.warning("Type a review (or pick an example) to see the RNN read it.")
     st.stop()
 if encoded.all_unknown:
-    st.error(f"None of these words is in the model's vocabulary of {len(load_vocabulary()) - 2:,} words from "
-             f"SST-2 movie reviews: {', '.join(encoded.unknown_words)}. The model would only see "
+    st.error(f"None of these words is in the model's vocabulary of {vocabulary_size:,} words "
+             f"({'GloVe' if spec.meta.get('vectors') == 'glove' else 'SST-2 movie reviews'}): "
+             f"{', '.join(encoded.unknown_words)}. The model would only see "
              "'unknown word' tokens, so it has nothing to go on. Try an English review.")
     st.stop()
 if encoded.truncated:
@@ -75,7 +78,7 @@ tokens, unknown = encoded.tokens, encoded.unknown
 trace = cached_trace(name, ids)
 final = float(trace.positive[-1])
 tabs = st.tabs(["Memory, word by word", "Gates", "Which words mattered?", "Three architectures",
-                "SimpleRNN as a for loop"])
+                "SimpleRNN as a for loop", "GloVe vs learned embeddings"])
 
 with tabs[0]:
     show_figure(step_probability_figure(tokens, trace.positive, unknown,
@@ -116,78 +119,24 @@ with tabs[1]:
 with tabs[2]:
     samples = st.select_slider("LIME samples", [200, 500, 1000, 2000], 500, key="rnn_lime_samples",
                                help="How many perturbed texts LIME scores; more is steadier and slower.")
-    bar = st.progress(0.0, text="Integrated Gradients…")
-    ig = cached_integrated_gradients(name, ids)
-    bar.progress(0.5, text=f"LIME: scoring {samples} texts with words masked…")
-    lime = cached_lime(name, tuple(tokens), samples)
-    bar.empty()
-    show_figure(attribution_figure(tokens, {"Integrated Gradients (captum)": ig.scores, "LIME": lime.scores},
+    bar = progress_bar("Integrated Gradients…")
+    ig = cached_word_attribution(name, ids, "text_ig")
+    bar.label = f"LIME: scoring {samples} texts with words masked…"
+    bar(1, 2)
+    lime = cached_word_attribution(name, ids, "text_lime", freeze({"samples": samples}))
+    bar.done()
+    show_figure(attribution_figure(tokens, {"Integrated Gradients (captum)": ig.map, "LIME": lime.map},
                                    f"{spec.title}: which words pushed towards positive?", unknown), key="attributions")
     st.caption("Both methods ask what happens when a word is replaced by the 'unknown word' token: Integrated "
                "Gradients follows the gradient along the way there, LIME masks words at random and fits a linear "
                "model. Orange bars push towards positive, blue towards negative. "
-               f"The Integrated Gradients scores add up to the change in P(positive) up to {ig.convergence_delta:.3f}.")
+               f"The Integrated Gradients scores add up to the change in P(positive) up to {ig.extras['convergence_delta']:.3f}.")
 
 with tabs[3]:
-    suffix = "_frozen" if spec.frozen else ""
-    curves, rows = {}, []
-    for kind in ARCHITECTURES:
-        other = f"{kind}{suffix}"
-        try:
-            curves[TITLES[kind]] = cached_trace(other, ids).positive
-        except ModelUnavailable as exc:
-            st.warning(str(exc))
-    for other, other_spec in REGISTRY.items():
-        try:
-            m = model_metrics(other)
-        except ModelUnavailable:
-            continue
-        rows.append({"model": other_spec.title, "SST-2 dev accuracy": m["dev_accuracy"],
-                     "hand-written reviews accuracy": m["ood_accuracy"],
-                     "P(positive) for this text": float(cached_trace(other, ids).positive[-1])})
-    show_figure(comparison_figure(tokens, curves, unknown, "SimpleRNN, LSTM and GRU read the same text"
-                                  + (" (frozen word2vec)" if spec.frozen else "")), key="compare")
-    st.caption("Same embedding start, same data, three memories. The SimpleRNN rewrites its whole state at "
-               "every word; the gated LSTM and GRU choose what to keep, which shows most on sentences that turn.")
-    st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={
-        c: st.column_config.NumberColumn(format="%.3f") for c in rows[0] if c != "model"} if rows else None)
-    st.caption("Accuracy on the 872 SST-2 dev sentences, and on 40 reviews of films, food, products and games "
-               "written the way people type (capitals, '!!', contractions).")
+    architectures_section(name, ids, tokens, unknown)
 
 with tabs[4]:
-    loop_name = "simple_rnn_frozen" if spec.frozen else "simple_rnn"
-    st.markdown(f"The lecture's SimpleRNN, written as a plain numpy loop on the trained weights of "
-                f"**{REGISTRY[loop_name].title}** (whichever model the sidebar shows):")
-    st.code("state = np.zeros(units)\nfor x in inputs:            # x: the word's embedding vector\n"
-            "    state = np.tanh(W @ x + U @ state + b)", language="python")
-    try:
-        check = cached_loop_check(loop_name, ids)
-    except ModelUnavailable as exc:
-        st.error(str(exc))
-        st.stop()
-    loop = check.loop
-    step = st.slider("Step through the loop: word", 1, len(tokens), 1, key="loop_step") - 1 \
-        if len(tokens) > 1 else 0
-    units = min(8, loop.states.shape[1])
-    before = loop.states[step - 1] if step else np.zeros_like(loop.states[0])
-    st.markdown(f"Step {step + 1}: reading **{tokens[step]}**{' (unknown)' if unknown[step] else ''}. "
-                f"The first {units} of {loop.states.shape[1]} units:")
-    st.dataframe(pd.DataFrame({
-        "unit": range(units), "state before": before[:units], "W·x": loop.wx[step, :units],
-        "U·state": loop.us[step, :units], "b": loop.b[:units],
-        "sum": loop.wx[step, :units] + loop.us[step, :units] + loop.b[:units],
-        "tanh(sum) = new state": loop.states[step, :units],
-        "torch.nn.RNN": check.torch_states[step, :units]}).round(4), hide_index=True)
-    c1, c2 = st.columns([1, 2])
-    diff = check.max_abs_difference
-    c1.metric("Largest difference, numpy vs torch", f"{diff:.1e}")
-    if diff < 1e-5:
-        c1.success("The for loop and torch.nn.RNN agree to 1e-5: the RNN layer *is* this loop.")
-    else:
-        c1.error(f"The loop and torch.nn.RNN differ by {diff:.1e}, more than 1e-5.")
-    c1.caption(f"W is {loop.wx.shape[1]}×{loop.inputs.shape[1]} (units × embedding), U is "
-               f"{loop.wx.shape[1]}×{loop.wx.shape[1]}; torch stores b as two biases, b_ih + b_hh.")
-    with c2:
-        show_figure(loop_agreement_figure(loop.states, check.torch_states), key="loop")
-    st.caption("Every hidden value for every word: the numpy loop (up) against torch.nn.RNN (across). All points "
-               "lie on the diagonal.")
+    loop_section(name, ids, tokens, unknown)
+
+with tabs[5]:
+    embedding_comparison_section()

@@ -3,13 +3,14 @@
 import numpy as np
 import streamlit as st
 
+from udl_viz.datasets.sunspots import load_sunspots
+from udl_viz.models import ModelUnavailable
 from udl_viz.rnn.figures import error_bars_figure, forecast_figure, one_step_figure, state_heatmap
 from udl_viz.rnn.timeseries import (
     GRU_NAME,
     MLP_NAME,
     TRAIN_END,
     WINDOW,
-    load_sunspots,
     one_step_forecasts,
     rollout,
 )
@@ -23,7 +24,7 @@ page_setup("RNN time series: forecasting sunspots",
 
 try:
     forecasters = get_forecasters()
-except FileNotFoundError as exc:
+except ModelUnavailable as exc:
     st.error(str(exc))
     st.stop()
 years, values = load_sunspots()

@@ -4,9 +4,10 @@ import streamlit as st
 
 from udl_viz.models import ModelUnavailable
 from udl_viz.optim import figures
-from udl_viz.optim.landscape import DIRECTIONS
+from udl_viz.optim.landscape import SETTINGS
 from udl_viz.ui.layout import page_setup, show_figure
 from udl_viz.ui.optim import cached_landscape, digits_setup
+from udl_viz.ui.settings import setting_widget
 
 page_setup("Loss landscape", "A network has thousands of weights, so its loss lives in thousands of dimensions. "
            "Cut a 2D slice through the trained weights and look: this is the valley training found.")
@@ -19,21 +20,14 @@ except (ModelUnavailable, FileNotFoundError) as exc:
 
 left, right = st.columns([1, 3])
 with left:
-    directions = st.radio("Slice along", list(DIRECTIONS), index=list(DIRECTIONS).index("pca"),
-                          format_func=lambda d: DIRECTIONS[d].capitalize(),
-                          key="land_directions", bind="query-params",
-                          help="Random directions show the shape around the trained weights (Li et al. 2018). "
-                               "The principal components of the training path show the plane training moved in.")
-    resolution = st.slider("Grid points per side", 5, 31, 13, 2, key="land_resolution",
-                           help="More points: a finer picture, and more loss evaluations (points²).")
-    span = st.slider("Distance along each direction", 0.25, 2.0, 1.0, 0.25, key="land_span",
-                     disabled=directions != "random",
-                     help="1 moves every filter by its own length: far enough to leave the valley.")
-    seed = st.number_input("Random seed", 0, 9999, 0, key="land_seed", disabled=directions != "random",
-                           help="Another seed draws other random directions.")
+    knobs = {s.name: s for s in SETTINGS}
+    directions = setting_widget(knobs["directions"], "land_directions", bind="query-params")
+    resolution = setting_widget(knobs["resolution"], "land_resolution")
+    span = setting_widget(knobs["span"], "land_span", disabled=directions != "random")
+    seed = setting_widget(knobs["seed"], "land_seed", disabled=directions != "random")
 
 with right:
-    land = cached_landscape(directions, resolution, span, int(seed))
+    land = cached_landscape(directions, resolution, span, seed)
     tab_map, tab_3d = st.tabs(["Contour map", "3D surface"])
     with tab_map:
         show_figure(figures.landscape_figure(land), key="land_map")

@@ -17,7 +17,8 @@ import torch
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from udl_viz.models.digits import CHECKPOINT, TRAJECTORY, DigitsCNN, digits_split  # noqa: E402
+from udl_viz.datasets.digits import digits_split  # noqa: E402
+from udl_viz.models.digits import CHECKPOINT, TRAJECTORY, DigitsCNN  # noqa: E402
 
 
 def main() -> None:

@@ -16,7 +16,8 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from udl_viz.rnn.timeseries import CHECKPOINT, save_forecasters, train_forecasters  # noqa: E402
+from udl_viz.models.sunspots import CHECKPOINT, save_forecasters  # noqa: E402
+from udl_viz.rnn.timeseries import train_forecasters  # noqa: E402
 
 
 def main() -> None:

@@ -15,13 +15,14 @@ from pathlib import Path
 from gensim.test.utils import datapath
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from udl_viz.embeddings.vectors import LEE_PARAMS, LEE_VECTORS, lee_sentences, train_word2vec  # noqa: E402
+from udl_viz.embeddings.vectors import LEE_PARAMS, LEE_VECTORS, lee_sentences  # noqa: E402
+from udl_viz.text.word2vec import train_word2vec  # noqa: E402
 
 
 def main() -> None:
     sentences = lee_sentences()
     start = time.perf_counter()
-    kv = train_word2vec(sentences)
+    kv = train_word2vec(sentences, seed=0, params=LEE_PARAMS)
     seconds = time.perf_counter() - start
     print(f"{len(sentences)} articles, {sum(map(len, sentences))} words -> {len(kv)} vectors of "
           f"{kv.vector_size} dims in {seconds:.1f} s with {LEE_PARAMS}")

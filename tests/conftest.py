@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,11 @@ SHARED_DATA = Path(os.environ.get("UDL_VIZ_SHARED_DATA", ROOT.parent / "shared" 
 
 # Tests run offline: never let torch hub or huggingface reach for the network.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# Results cached on disk stay inside this test run; no background warm-up competes with the tests.
+if "UDL_VIZ_CACHE" not in os.environ:
+    os.environ["UDL_VIZ_CACHE"] = tempfile.mkdtemp(prefix="udl_viz_test_cache_")
+    atexit.register(shutil.rmtree, os.environ["UDL_VIZ_CACHE"], True)
+os.environ.setdefault("UDL_VIZ_WARMUP", "0")
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,8 @@ def test_home_page_links_every_page():
     assert not at.exception
     topics = [h.value for h in at.subheader]
     assert topics == ["What a CNN sees", "Explaining predictions", "Inside RNNs", "Word embeddings",
-                      "How networks learn", "Learning from little data"]
+                      "How networks learn", "Learning from little data", "Generative models",
+                      "The deepest problem"]
     links = {link.proto.page for link in at.get("page_link")}
     pages = {p.stem.split("_", 1)[1] for p in (ROOT / "pages").glob("*.py")}
     assert links == pages

@@ -209,8 +209,15 @@ def test_every_method_on_digits_cnn():
 def test_efficientnet_lite0_guided_backprop_swaps_every_relu6():
     spec = get_spec("efficientnet_lite0")
     model = load_model(spec.name).requires_grad_(False)
-    assert guide_relu6(private_view(model)) == sum(type(m) is nn.ReLU6 for m in model.modules()) > 30
-    x = torch.zeros(1, 3, 224, 224)
-    result = get_method("gradcam").attribute(model, x, 0, spec=spec)
+    relu6 = sum(type(m) is nn.ReLU6 for m in model.modules())
+    assert guide_relu6(private_view(model)) == relu6 > 30
+    result = get_method("guided_backprop").attribute(model, torch.zeros(1, 3, 224, 224), 0, spec=spec)
+    assert result.map.shape == (224, 224) and result.extras["relu6_swapped"] == relu6
+    assert not any(isinstance(m, GuidedReLU6) for m in model.modules())  # swapped on a private view only
+
+
+def test_efficientnet_lite0_gradcam_explains_the_7x7_head():
+    spec = get_spec("efficientnet_lite0")
+    model = load_model(spec.name).requires_grad_(False)
+    result = get_method("gradcam").attribute(model, torch.zeros(1, 3, 224, 224), 0, spec=spec)
     assert result.map.shape == (224, 224) and result.extras["layer_size"] == (7, 7)
-    assert not any(isinstance(m, GuidedReLU6) for m in model.modules())

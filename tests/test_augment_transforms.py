@@ -73,8 +73,8 @@ def test_make_variants_lists_every_transformation_in_order(noise):
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
-    ("angle", 200.0, "Rotation angle must be between -180 and 180"),
-    ("crop", 0.0, "Crop size must be between 0.2 and 1"),
+    ("angle", 200.0, r"Rotation \(degrees\) must be between -180 and 180"),
+    ("crop", 0.0, r"Crop \(fraction of each side kept\) must be between 0.2 and 1"),
     ("hue", float("nan"), "Hue shift"),
 ])
 def test_out_of_range_settings_are_explained(noise, field, value, message):

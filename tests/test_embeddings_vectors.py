@@ -18,12 +18,13 @@ from udl_viz.embeddings.explore import (
 from udl_viz.embeddings.projection import explained_variance, project, projection_words
 from udl_viz.embeddings.vectors import (
     EXAMPLES,
+    LEE_PARAMS,
     LEE_VECTORS,
     VectorsUnavailable,
     lee_sentences,
     load_vectors,
-    train_word2vec,
 )
+from udl_viz.text.word2vec import train_word2vec
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,7 @@ def toy_vectors():
         words = templates[rng.integers(len(templates))]
         fill = {"pet": rng.choice(["cat", "dog"]), "colour": rng.choice(["red", "blue"])}
         sentences.append([w.format(**fill) for w in words])
-    return train_word2vec(sentences, vector_size=16, window=2, min_count=1, epochs=30, sample=0)
+    return train_word2vec(sentences, 0, LEE_PARAMS, vector_size=16, window=2, min_count=1, epochs=30, sample=0)
 
 
 @pytest.fixture(scope="module")

@@ -60,7 +60,7 @@ def test_head_reaches_full_accuracy_on_a_separable_toy_task(digits):
     seen = []
     result = train_head(digits[1], features, labels, 3, TrainSettings(epochs=60),
                         test_features=test_features, test_labels=test_labels,
-                        progress=lambda epoch, epochs, loss: seen.append((epoch, epochs)))
+                        progress=lambda done, total: seen.append((done, total)))
     assert seen == [(e, 60) for e in range(1, 61)]
     assert len(result.losses) == 60 and result.losses[-1] < 0.1 * result.losses[0]
     assert result.losses[0] == pytest.approx(np.log(3), rel=1e-5)  # zero-initialised head: uniform guess

@@ -10,8 +10,8 @@ from sklearn.datasets import load_digits
 
 from udl_viz.attribution import get_method
 from udl_viz.cli import main
+from udl_viz.datasets.digits import digit_image
 from udl_viz.models import get_spec, load_model
-from udl_viz.models.digits import digit_image
 
 
 def test_explain_method_lime_writes_maps_and_json_lines(tmp_path, capsys):

@@ -67,6 +67,16 @@ def test_extra_hyperparameters_with_set(capsys):
     assert out["path"] == direct_loop(ALL["quadratic"], torch.optim.Adam([p], lr=0.2, betas=(0.5, 0.9)), p, 40)
 
 
+def test_sgd_takes_momentum_and_any_torch_optim_hyperparameter(capsys):
+    code, out, err = descend(capsys, "--surface", "rosenbrock", "--optimizer", "sgd", "--lr", "0.001", "--steps", "50",
+                             "--start=-1.5,2", "--momentum", "0.9", "--set", "weight_decay=0.01")
+    assert code == 0, err
+    assert out["hyperparameters"] == {"momentum": 0.9, "dampening": 0.0, "weight_decay": 0.01, "nesterov": False}
+    p = torch.tensor([-1.5, 2.0], dtype=torch.float64, requires_grad=True)
+    loop = direct_loop(ALL["rosenbrock"], torch.optim.SGD([p], lr=0.001, momentum=0.9, weight_decay=0.01), p, 50)
+    assert out["path"] == loop
+
+
 def test_divergence_is_reported_in_the_json_not_raised(capsys):
     code, out, _ = descend(capsys, "--surface", "quadratic", "--optimizer", "sgd", "--lr", "1", "--steps", "200",
                            "--start", "1,1")
@@ -78,16 +88,19 @@ def test_divergence_is_reported_in_the_json_not_raised(capsys):
 def test_bad_arguments_are_usage_errors(capsys):
     code, out, err = descend(capsys, "--surface", "quadratic", "--optimizer", "sgd", "--lr", "1", "--steps", "2",
                              "--start", "1")
-    assert code == 2 and out is None and "needs 2 number(s)" in err
+    assert code == 2 and out is None and "takes 2 number(s)" in err
     code, _, err = descend(capsys, "--surface", "quadratic", "--optimizer", "adam", "--lr", "1", "--steps", "2",
                            "--start", "1,1", "--set", "foo=1")
-    assert code == 2 and "no hyperparameter foo" in err
+    assert code == 2 and "no hyperparameter 'foo'" in err and len(err.splitlines()) == 1
     code, _, err = descend(capsys, "--surface", "quadratic", "--optimizer", "adam", "--lr", "-1", "--steps", "2",
                            "--start", "1,1")
-    assert code == 2 and "learning rate" in err
+    assert code == 2 and "--lr" in err
     code, _, err = descend(capsys, "--surface", "bumpy", "--optimizer", "sgd", "--lr", "1", "--steps", "2",
                            "--start", "one")
-    assert code == 2 and "--start takes numbers" in err
+    assert code == 2 and "--start" in err and "must be a number" in err
+    code, _, err = descend(capsys, "--surface", "quadratic", "--optimizer", "sgd", "--lr", "1", "--steps", "2",
+                           "--start", "1,1", "--set", "momentum=fast")
+    assert code == 2 and "momentum must be a number" in err
 
 
 def test_help_lists_every_surface_and_optimizer(capsys):

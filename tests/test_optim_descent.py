@@ -103,8 +103,10 @@ def test_overflow_to_inf_and_nan_is_divergence_too():
 def test_bad_settings_raise_clear_errors_before_stepping():
     with pytest.raises(KeyError, match="unknown optimizer"):
         race(SURFACES["quadratic"], [config("lbfgs", 0.1)], (1.0, 1.0), 5)
-    with pytest.raises(KeyError, match="has no hyperparameter"):
-        race(SURFACES["quadratic"], [config("sgd", 0.1, momentum=0.9)], (1.0, 1.0), 5)
+    with pytest.raises(KeyError, match="has no hyperparameter beta1"):
+        race(SURFACES["quadratic"], [config("sgd", 0.1, beta1=0.9)], (1.0, 1.0), 5)
+    with pytest.raises(ValueError, match="momentum must be between 0 and 0.999"):
+        config("sgd", 0.1, momentum=1.5)
     with pytest.raises(ValueError):
         race(SURFACES["quadratic"], [config("adam", -0.1)], (1.0, 1.0), 5)
 
@@ -115,3 +117,14 @@ def test_zero_steps_and_many_starts():
     assert len(rows) == 7 and all(len(row) == 5 for row in rows)
     assert rows[0][0].positions.shape == (1, 2) and rows[0][0].state == {}
     assert rows[0][3].label == "SGD · lr 0.01 · start 4"
+
+
+def test_every_optimizer_takes_its_torch_optim_hyperparameters_by_their_torch_names():
+    assert {h.name for h in OPTIMIZERS["sgd"].hypers} == {"momentum", "dampening", "weight_decay", "nesterov"}
+    assert OPTIMIZERS["sgd"].defaults()["momentum"] == 0.0  # torch.optim.SGD's own default
+    assert OPTIMIZERS["momentum"].defaults()["momentum"] == 0.9  # the lesson's
+    assert "nesterov" not in OPTIMIZERS["nesterov"].defaults()  # fixed: it is what makes the variant
+    assert config("adam", 0.1, betas=(0.5, 0.9)) == config("adam", 0.1, beta1=0.5, beta2=0.9)
+    optimizer = config("sgd", 0.1, momentum="0.9", nesterov="true").build([torch.zeros(2, requires_grad=True)])
+    group = optimizer.param_groups[0]
+    assert isinstance(optimizer, torch.optim.SGD) and group["momentum"] == 0.9 and group["nesterov"] is True

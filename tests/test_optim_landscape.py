@@ -69,12 +69,13 @@ def test_landscape_grid_centre_is_the_models_own_loss():
     assert land.center_loss == pytest.approx(own, rel=1e-5)
     assert seen[-1] == (29, 29) and len(seen) == 29
     np.testing.assert_allclose(land.path[-1], [0.0, 0.0], atol=1e-6)
-    with pytest.raises(ValueError, match="directions"):
+    with pytest.raises(ValueError, match="must be one of random, pca"):
         loss_landscape(model, x, y, trajectory, directions="sideways")
 
 
 def test_digits_cnn_training_path_lies_mostly_in_its_pca_plane():
-    from udl_viz.models.digits import TRAJECTORY, digits_split, load_digits_cnn, load_trajectory
+    from udl_viz.datasets.digits import digits_split
+    from udl_viz.models.digits import TRAJECTORY, load_digits_cnn, load_trajectory
 
     if not TRAJECTORY.exists():
         pytest.skip("digits_cnn trajectory not trained here")

@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from udl_viz.cli import main
 
 
@@ -58,8 +60,17 @@ def test_long_text_is_truncated_and_says_so(capsys):
 
 
 def test_unknown_model_is_a_clear_error(capsys):
-    assert main(["sentiment", "--model", "transformer", "hi"]) == 2
-    assert "unknown sentiment model" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["sentiment", "--model", "transformer", "hi"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "argument --model: invalid choice: 'transformer'" in err and "lstm_glove" in err
+
+
+def test_the_cli_lists_every_registry_model():
+    from udl_viz.cli.sentiment import MODELS
+    from udl_viz.models import SENTIMENT, select
+
+    assert sorted(MODELS) == sorted(select(task=SENTIMENT))
 
 
 def test_runs_as_a_module():

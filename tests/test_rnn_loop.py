@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import torch
 
+from udl_viz.models import load_model
+from udl_viz.models.sentiment import SentimentRNN
 from udl_viz.rnn.loop import loop_vs_torch, numpy_rnn_loop
 from udl_viz.rnn.memory import GATES, positive_after_each_word, unroll
-from udl_viz.rnn.model import SentimentRNN
-from udl_viz.rnn.registry import load_sentiment_model
 
 IDS = [5, 17, 2, 40, 9, 3]
 
@@ -31,7 +31,7 @@ def test_numpy_loop_equals_torch_rnn_on_random_weights():
 
 
 def test_numpy_loop_equals_torch_rnn_on_the_trained_model():
-    check = loop_vs_torch(load_sentiment_model("simple_rnn"), IDS * 5)
+    check = loop_vs_torch(load_model("simple_rnn"), IDS * 5)
     assert check.max_abs_difference < 1e-5
     assert np.abs(check.torch_states).max() > 0.1  # a real signal, not all zeros
 
@@ -55,7 +55,7 @@ def test_replayed_states_equal_the_torch_layer(kind):
 
 @pytest.mark.parametrize("name", ["lstm", "gru", "lstm_frozen", "gru_frozen"])
 def test_gates_lie_within_0_and_1(name):
-    model = load_sentiment_model(name)
+    model = load_model(name)
     trace = unroll(model, IDS * 4)
     assert trace.gates
     for gate, values in trace.gates.items():

@@ -32,7 +32,7 @@ def test_sentiment_default_view_shows_memory_gates_attributions_and_loop(sentime
     assert metric(at, "Prediction") in {"positive", "negative"}
     assert 0.0 <= float(metric(at, "P(positive)")) <= 1.0
     assert [chart.key for chart in at.get("plotly_chart")] == [
-        "steps", "hidden", "gates", "cell", "attributions", "compare", "loop"]
+        "steps", "hidden", "gates", "cell", "attributions", "compare", "loop", "embedding_accuracy"]
     assert any("agree to 1e-5" in s.value for s in at.success)
     assert float(metric(at, "Largest difference, numpy vs torch")) < 1e-5
     comparison = at.dataframe[0].value
@@ -48,6 +48,36 @@ def test_sentiment_switches_to_the_gru_and_its_gates(sentiment):
     at.sidebar.selectbox(key="sentiment_model").set_value("simple_rnn_frozen").run()
     assert not at.exception
     assert any("has no gates" in i.value for i in at.info)
+
+
+def test_glove_vs_learned_embeddings_tab(sentiment):
+    import json
+
+    at = sentiment
+    bars = json.loads(next(c for c in at.get("plotly_chart") if c.key == "embedding_accuracy").proto.spec)["data"]
+    assert [b["name"] for b in bars] == ["SST-2 dev (movie reviews)", "out-of-domain reviews"]
+    titles = bars[0]["y"]
+    assert len(titles) == 10 and "LSTM (frozen GloVe)" in titles and "Bag-of-words logistic regression" in titles
+    tables = [d.value for d in at.dataframe if "GloVe (frozen)" in d.value.columns]
+    assert len(tables) == 2  # good, bad
+    good = tables[0]
+    assert list(good.columns) == ["GloVe (frozen)", "SST-2 word2vec (frozen)", "LSTM, fine-tuned"]
+    assert len(good) == 8 and good["GloVe (frozen)"][0].startswith("better (")
+    at.text_input(key="embedding_probes").set_value("zzqxv").run()
+    assert not at.exception and not at.error
+    assert "not in the vocabulary" in at.dataframe[-1].value.iloc[0, 0]
+
+
+def test_glove_model_knows_words_sst2_never_saw():
+    at = app(SENTIMENT).run()
+    at.sidebar.selectbox(key="sentiment_model").set_value("gru_glove").run()
+    at.text_area(key="sentiment_text").set_value("Soggy fries and a rude waiter. Refund please.").run()
+    assert not at.exception and not at.error
+    assert metric(at, "Tokens read (unknown)") == "10 (0)"
+    assert metric(at, "Prediction") == "negative"
+    assert len(at.dataframe[0].value) == 3  # the three GloVe models in the architectures table
+    at.sidebar.selectbox(key="sentiment_model").set_value("lstm").run()
+    assert metric(at, "Tokens read (unknown)") == "10 (3)"  # fries, waiter, refund: not in SST-2
 
 
 def test_sentiment_example_picker_fills_the_text(sentiment):

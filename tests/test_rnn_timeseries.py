@@ -5,16 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from udl_viz.datasets.sunspots import load_sunspots
+from udl_viz.models.sunspots import CHECKPOINT, load_forecasters
 from udl_viz.rnn.timeseries import (
-    CHECKPOINT,
     GRU_NAME,
     MLP_NAME,
     PERSISTENCE_NAME,
     TRAIN_END,
     WINDOW,
     forecast_errors,
-    load_forecasters,
-    load_sunspots,
     one_step_forecasts,
     rollout,
     train_forecasters,

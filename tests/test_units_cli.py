@@ -10,7 +10,7 @@ from PIL import Image
 from sklearn.datasets import load_digits
 
 from udl_viz.cli import main
-from udl_viz.models.digits import digit_image
+from udl_viz.datasets.digits import digit_image
 from udl_viz.samples import load_sample
 from udl_viz.units import cache
 
@@ -111,7 +111,7 @@ def test_random_crops_of_photos_with_efficientnet(tmp_path, capsys):
     (["--layer", "nope", "--unit", "0", "--images", "{d}", "--out", "{o}"], "no layer 'nope'"),
     (["--layer", "relu2", "--unit", "99", "--images", "{d}", "--out", "{o}"], "out of range"),
     (["--layer", "relu2", "--unit", "0", "--images", "{d}", "--out", "{o}", "--shard", "3/2"], "--shard"),
-    (["--layer", "relu2", "--unit", "0", "--images", "{o}", "--out", "{o}"], "not a folder"),
+    (["--layer", "relu2", "--unit", "0", "--images", "{o}", "--out", "{o}"], "--images: '"),
 ])
 def test_usage_errors_exit_2_with_a_reason(digit_folder, tmp_path, capsys, args, message):
     args = [a.format(d=digit_folder, o=tmp_path / "missing") for a in args]

@@ -183,7 +183,7 @@ def test_the_cache_answers_repeat_queries_and_notices_changed_folders(tmp_path, 
     folder.mkdir()
     from sklearn.datasets import load_digits
 
-    from udl_viz.models.digits import digit_image
+    from udl_viz.datasets.digits import digit_image
 
     data = load_digits()
     for i in range(12):

@@ -11,7 +11,7 @@ from sklearn.datasets import load_digits
 from streamlit.testing.v1 import AppTest
 
 from udl_viz.cli import main
-from udl_viz.models.digits import digit_image
+from udl_viz.datasets.digits import digit_image
 from udl_viz.units.cache import cache_dir
 
 ROOT = Path(__file__).resolve().parents[1]

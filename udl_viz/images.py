@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import warnings
 from pathlib import Path
@@ -102,3 +103,12 @@ def to_rgb(image: Image.Image) -> Image.Image:
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         image = Image.alpha_composite(background, rgba)
     return image.convert("RGB") if image.mode != "RGB" else image
+
+
+def content_hash(*images: Image.Image) -> str:
+    """The SHA-1 of the images' modes, sizes and pixels: one key for equal images, in caches and state."""
+    digest = hashlib.sha1()
+    for image in images:
+        digest.update(f"{image.mode}{image.size}".encode())
+        digest.update(image.tobytes())
+    return digest.hexdigest()

@@ -26,7 +26,7 @@ def _digit(index: int) -> Callable[[], Image.Image]:
     def load() -> Image.Image:
         from sklearn.datasets import load_digits
 
-        from udl_viz.models.digits import digit_image
+        from udl_viz.datasets.digits import digit_image
 
         return digit_image(load_digits().images[index]).convert("RGB")
 

@@ -30,6 +30,12 @@ class Setting:
     maximum: float | None = None
     step: float | None = None
     help: str = ""
+    #: Values a slider offers (e.g. ``log_ticks``); any number in range still passes ``check``.
+    ticks: tuple[float, ...] = ()
+    #: How to draw it when the default is not what is wanted: "radio" for choices, "number" for a typed box.
+    widget: str = ""
+    #: printf-style format of a number on its slider or box, e.g. "%.1e".
+    format: str | None = None
 
     @property
     def numeric(self) -> bool:
@@ -65,10 +71,20 @@ class Setting:
                 value = int(number)
             else:
                 value = number
-            if (self.minimum is not None and value < self.minimum) or (
-                    self.maximum is not None and value > self.maximum):
-                raise ValueError(f"{self.label} must be between {self.minimum:g} and {self.maximum:g}; got {value}.")
+            if self.minimum is not None and self.maximum is not None and not self.minimum <= value <= self.maximum:
+                raise ValueError(f"{self.label} must be between {self.minimum:g} and {self.maximum:g}; got {value:g}.")
+            if self.minimum is not None and value < self.minimum:
+                raise ValueError(f"{self.label} must be at least {self.minimum:g}; got {value:g}.")
+            if self.maximum is not None and value > self.maximum:
+                raise ValueError(f"{self.label} must be at most {self.maximum:g}; got {value:g}.")
         return value
+
+
+def log_ticks(low: float, high: float, mantissas: tuple[float, ...] = (1, 2, 5)) -> tuple[float, ...]:
+    """Round values from ``low`` to ``high`` (both > 0) spaced evenly on a log scale: 0.001, 0.002, 0.005, …"""
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    values = {round(m * 10.0**e, 12) for e in range(first, last + 1) for m in mantissas}
+    return tuple(sorted(v for v in values if low <= v <= high))
 
 
 def resolve(settings: Iterable[Setting], overrides: Mapping[str, Any] | None = None,

@@ -4,6 +4,6 @@ See ``base.py`` for the interface every method implements.
 """
 
 from udl_viz.attribution.base import Attribution, AttributionResult, Setting
-from udl_viz.attribution.registry import METHODS, get_method
+from udl_viz.attribution.registry import METHODS, TEXT_METHODS, get_method
 
-__all__ = ["METHODS", "Attribution", "AttributionResult", "Setting", "get_method"]
+__all__ = ["METHODS", "TEXT_METHODS", "Attribution", "AttributionResult", "Setting", "get_method"]

@@ -9,7 +9,9 @@ How to use a method (e.g. from another page or the CLI)::
 
 ``model`` may be the shared cached model: ``attribute`` works on ``hooks.private_view(model)``
 (hooks never touch the shared modules) and never changes weights or ``requires_grad``.
-``x`` is one model input ``(1, C, H, W)``; ``target`` a class index. ``spec`` (optional) lets a
+``x`` is one model input: an image ``(1, C, H, W)``, or for a text method (``inputs = "text"``,
+as captum explains text through the embedding layer) token ids ``(1, T)``, whose map is ``(T,)``,
+one score per word; ``target`` a class index. ``spec`` (optional) lets a
 method pick model-specific defaults: Grad-CAM's layer, the black/noise baselines, window sizes.
 
 How to add a method (one module plus one line in ``registry.py``)::
@@ -20,6 +22,7 @@ How to add a method (one module plus one line in ``registry.py``)::
         description = "One line a student can read."
         signed = False                     # does the map have meaningful negative values?
         evidence = True                    # sign means for/against the target (see below)
+        inputs = "image"                   # or "text": x is token ids (1, T), the map (T,)
 
         def settings(self, spec):          # optional: the knobs, with spec-dependent defaults
             return [Setting("samples", "Samples", 100, minimum=10, maximum=1000, step=10)]
@@ -58,6 +61,9 @@ from udl_viz.hooks import private_view
 from udl_viz.models.spec import ModelSpec
 from udl_viz.settings import Setting, resolve
 
+#: The input each kind of method explains, as the shape the error message names.
+INPUT_SHAPES = {"image": ("1", "C", "H", "W"), "text": ("1", "T")}
+
 
 @dataclass(frozen=True)
 class AttributionResult:
@@ -65,7 +71,7 @@ class AttributionResult:
 
     method: str
     target: int
-    map: np.ndarray  # (H, W) float32, aligned with the model's input crop
+    map: np.ndarray  # (H, W) float32 aligned with the model's input crop; (T,) per token for text
     forward_passes: int  # batch items through the model's forward
     backward_passes: int  # batch items through a backward from the model's output
     seconds: float
@@ -81,13 +87,14 @@ class AttributionResult:
 
 
 class Attribution(ABC):
-    """An attribution method: model, input and target in; an H×W map aligned with the input out."""
+    """An attribution method: model, input and target in; a map aligned with the input out."""
 
     name: str = ""
     label: str = ""
     description: str = ""
     signed: bool = True
     evidence: bool = False
+    inputs: str = "image"
     #: A raw-gradient map (vanilla, SmoothGrad, guided backprop): its sign is noisy, so it is shown as magnitude.
     gradient_type: bool = False
 
@@ -109,9 +116,10 @@ class Attribution(ABC):
 
     def attribute(self, model: nn.Module, x: torch.Tensor, target: int, *, spec: ModelSpec | None = None,
                   **settings: Any) -> AttributionResult:
-        """Explain ``target`` for the input ``x`` (1, C, H, W); see the module docstring."""
-        if x.ndim != 4 or x.shape[0] != 1:
-            raise ValueError(f"expected one input of shape (1, C, H, W), got {tuple(x.shape)}")
+        """Explain ``target`` for the input ``x`` (1, C, H, W) or, for text, (1, T); see the module docstring."""
+        shape = INPUT_SHAPES[self.inputs]
+        if x.ndim != len(shape) or x.shape[0] != 1:
+            raise ValueError(f"expected one input of shape ({', '.join(shape)}), got {tuple(x.shape)}")
         values = self.resolve(spec, settings)
         view = private_view(model)
         start = time.perf_counter()
@@ -121,14 +129,15 @@ class Attribution(ABC):
             raw = self.compute(view, x.detach(), int(target), spec, **values)
         seconds = time.perf_counter() - start
         raw, extras = raw if isinstance(raw, tuple) else (raw, {})
-        return AttributionResult(self.name, int(target), to_map(raw, x.shape[-2:]), counter.forward,
+        size = x.shape[-2:] if self.inputs == "image" else x.shape[1:]
+        return AttributionResult(self.name, int(target), to_map(raw, size), counter.forward,
                                  counter.backward, seconds, self.signed, self.evidence, values, dict(extras))
 
 
-def to_map(raw: Any, size: tuple[int, int] | torch.Size) -> np.ndarray:
-    """An (H, W) float32 array from an (H, W), (C, H, W) or (1, C, H, W) attribution (channels summed)."""
+def to_map(raw: Any, size: tuple[int, ...] | torch.Size) -> np.ndarray:
+    """A float32 array of ``size`` from an attribution with extra leading axes (channels), summed away."""
     arr = raw.detach().cpu().float().numpy() if isinstance(raw, torch.Tensor) else np.asarray(raw, np.float32)
-    while arr.ndim > 2:
+    while arr.ndim > len(size):
         arr = arr.sum(axis=0)
     if arr.shape != tuple(size):
         raise ValueError(f"attribution map {arr.shape} does not match the input size {tuple(size)}")

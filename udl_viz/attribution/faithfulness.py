@@ -9,7 +9,6 @@ are built at once and run through the model in batches.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +16,7 @@ import torch
 from torch import nn
 
 from udl_viz.attribution import inputs
+from udl_viz.progress import Progress, report
 
 BATCH = 16
 
@@ -65,20 +65,19 @@ def _masks(order: np.ndarray, shape: tuple[int, int], steps: int) -> tuple[np.nd
 
 
 def target_probs(model: nn.Module, images: torch.Tensor, target: int, batch_size: int = BATCH,
-                 progress: Callable[[float], None] | None = None) -> np.ndarray:
-    """Softmax probability of ``target`` for each image, in batches, without gradients."""
+                 progress: Progress | None = None) -> np.ndarray:
+    """Softmax probability of ``target`` for each image, in batches, without gradients (progress in images)."""
     out = []
     with torch.inference_mode():
         for start in range(0, len(images), batch_size):
             out.append(torch.softmax(model(images[start:start + batch_size]), dim=1)[:, target])
-            if progress is not None:
-                progress(min(1.0, (start + batch_size) / len(images)))
+            report(progress, min(len(images), start + batch_size), len(images))
     return torch.cat(out).float().numpy()
 
 
 def deletion_insertion(model: nn.Module, x: torch.Tensor, target: int, saliency: np.ndarray, *,
                        steps: int = 32, batch_size: int = BATCH, seed: int = 0,
-                       progress: Callable[[float], None] | None = None) -> Faithfulness:
+                       progress: Progress | None = None) -> Faithfulness:
     """Deletion and insertion curves of ``saliency`` (H, W; larger = more salient) for input ``x`` (1, C, H, W)."""
     if steps < 1:
         raise ValueError(f"steps must be at least 1; got {steps}")

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import torch
 from torch import nn
 
 from udl_viz.attribution.base import Attribution, Setting
 from udl_viz.lime_image import (
-    ALGORITHMS,
-    HIDE_COLOURS,
+    ALGORITHM,
+    HIDE,
+    SAMPLES,
+    SEED,
     BatchClassifier,
     LimeInputError,
     Segmentation,
@@ -28,12 +32,11 @@ class Lime(Attribution):
     evidence = True
 
     def settings(self, spec: ModelSpec | None) -> list[Setting]:
-        return [Setting("samples", "Samples (at most)", 1000, minimum=50, maximum=5000, step=50),
-                Setting("segmentation", "Segmentation", "quickshift", choices=ALGORITHMS,
-                        help="with each algorithm's default parameters"),
-                Setting("hide", "Hide colour", "mean", choices=HIDE_COLOURS),
+        return [replace(SAMPLES, label="Samples (at most)"),
+                replace(ALGORITHM, help="with each algorithm's default parameters"),
+                replace(HIDE, label="Hide colour", widget=""),
                 Setting("early_stop", "Stop once converged", "on", choices=("on", "off")),
-                Setting("seed", "Random seed", 0, minimum=0, maximum=10_000, step=1)]
+                SEED]
 
     def compute(self, model: nn.Module, x: torch.Tensor, target: int, spec: ModelSpec | None, samples: int,
                 segmentation: str, hide: str, early_stop: str, seed: int) -> tuple[np.ndarray, dict]:

@@ -9,7 +9,6 @@ depend on what the network learned, and is exposed.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +20,7 @@ from torch import nn
 from udl_viz.attribution.base import Attribution
 from udl_viz.hooks import private_view
 from udl_viz.models.spec import ModelSpec
+from udl_viz.progress import Progress, report
 
 
 @dataclass(frozen=True)
@@ -103,10 +103,11 @@ def _spearman(a: np.ndarray, b: np.ndarray) -> float:
 def cascading_randomisation(model: nn.Module, x: torch.Tensor, target: int, method: Attribution, *,
                             spec: ModelSpec | None = None, settings: dict[str, Any] | None = None,
                             max_steps: int = 6, seed: int = 0, original: np.ndarray | None = None,
-                            progress: Callable[[float, str], None] | None = None) -> SanityCheck:
+                            progress: Progress | None = None) -> SanityCheck:
     """Re-initialise a deep copy of ``model`` from the top down and explain ``target`` after each step.
 
     ``model`` itself is never changed. ``original`` is the map of the trained model, if known.
+    ``progress(done, total)`` counts the randomisation steps.
     """
     settings = dict(settings or {})
     if original is None:
@@ -124,11 +125,9 @@ def cascading_randomisation(model: nn.Module, x: torch.Tensor, target: int, meth
                     randomised.get_submodule(path).reset_parameters()
         done = size
         label = groups[size - 1][0]
-        if progress is not None:
-            progress(i / len(sizes), f"randomised down to {label}")
+        report(progress, i, len(sizes))
         heat = method.attribute(randomised, x, target, spec=spec, **settings).map
         check.steps.append(SanityStep(label, size, sum(len(p) for _, p in groups[:size]), heat,
                                       _spearman(np.abs(original), np.abs(heat)), _spearman(original, heat)))
-    if progress is not None:
-        progress(1.0, "done")
+    report(progress, len(sizes), len(sizes))
     return check

@@ -49,7 +49,7 @@ def digit_images() -> tuple[list[Image.Image], np.ndarray]:
     """All 1,797 scikit-learn digits as 64×64 RGB images, and their true labels."""
     from sklearn.datasets import load_digits
 
-    from udl_viz.models.digits import digit_image
+    from udl_viz.datasets.digits import digit_image
 
     digits = load_digits()
     return [digit_image(d).convert("RGB") for d in digits.images], digits.target.astype(int)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -13,8 +13,7 @@ from torch import nn
 from udl_viz.augment.transforms import SWEEPS, Variant
 from udl_viz.inference import batched, probabilities
 from udl_viz.models.spec import ModelSpec
-
-Progress = Callable[[int, int], None]  # (steps done, steps in all)
+from udl_viz.progress import Progress, report
 
 
 @dataclass(frozen=True)
@@ -47,11 +46,6 @@ def class_probabilities(model: nn.Module, spec: ModelSpec, images: Sequence[Imag
     return torch.cat(chunks)
 
 
-def pixels_of(spec: ModelSpec, image: Image.Image) -> np.ndarray:
-    """The crop the model sees, as an (H, W, 3) uint8 array (grayscale models repeated to RGB)."""
-    return np.asarray(spec.preprocess.view(image).convert("RGB"))
-
-
 def predict_variants(model: nn.Module, spec: ModelSpec, variants: Sequence[Variant]) -> list[VariantResult]:
     """Prediction and label stability of each variant, compared with the first one (the original)."""
     if not variants:
@@ -63,7 +57,7 @@ def predict_variants(model: nn.Module, spec: ModelSpec, variants: Sequence[Varia
     for v, p in zip(variants, probs, strict=True):
         index = int(p.argmax())
         rank = int((p > p[original]).sum()) + 1
-        results.append(VariantResult(v.name, v.detail, pixels_of(spec, v.image), index, names[index],
+        results.append(VariantResult(v.name, v.detail, spec.preprocess.pixels(v.image), index, names[index],
                                      float(p[index]), original, float(p[original]), rank))
     return results
 
@@ -90,8 +84,7 @@ def analyse_variants(model: nn.Module, spec: ModelSpec, variants: Sequence[Varia
     for i, (v, r) in enumerate(zip(variants, results, strict=True)):
         target = r.original_index if explain_original else r.index
         out.append(replace(r, cam=gradcam_map(model, spec, v.image, target), cam_target=target))
-        if progress is not None:
-            progress(i + 1, len(variants))
+        report(progress, i + 1, len(variants))
     return out
 
 

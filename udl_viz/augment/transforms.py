@@ -7,38 +7,45 @@ the student sees one deterministic variant per transformation instead of a rando
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import torchvision.transforms.v2.functional as F
 from PIL import Image
 from torchvision.transforms import InterpolationMode
 
+from udl_viz.settings import Setting, resolve
+
+#: The strength of every transformation: its default and allowed range.
+SETTINGS = (
+    Setting("angle", "Rotation (degrees)", 30.0, minimum=-180.0, maximum=180.0, step=5.0,
+            help="Counter-clockwise. Try 180 on a digit 6."),
+    Setting("shift", "Translation (fraction of the side)", 0.15, minimum=0.0, maximum=0.5, step=0.05),
+    Setting("crop", "Crop (fraction of each side kept)", 0.6, minimum=0.2, maximum=1.0, step=0.05,
+            help="The centre part is kept and zoomed back to full size."),
+    Setting("brightness", "Brightness ×", 1.4, minimum=0.0, maximum=3.0, step=0.1),
+    Setting("contrast", "Contrast ×", 0.7, minimum=0.0, maximum=3.0, step=0.1),
+    Setting("saturation", "Saturation ×", 1.6, minimum=0.0, maximum=3.0, step=0.1),
+    Setting("hue", "Hue shift", 0.08, minimum=-0.5, maximum=0.5, step=0.02, help="A fraction of the colour wheel."),
+)
+_DEFAULT = {s.name: s.default for s in SETTINGS}
+
 
 @dataclass(frozen=True)
 class AugmentSettings:
-    """How strong each transformation is; ``check()`` explains any value out of range."""
+    """How strong each transformation is (defaults and ranges in ``SETTINGS``); ``check()`` explains bad values."""
 
-    angle: float = 30.0  # rotation in degrees, counter-clockwise
-    shift: float = 0.15  # translation as a fraction of the width and height
-    crop: float = 0.6  # side of the centred crop as a fraction of the image side
-    brightness: float = 1.4  # colour jitter factors: 1 keeps the image unchanged
-    contrast: float = 0.7
-    saturation: float = 1.6
-    hue: float = 0.08  # hue shift as a fraction of the colour wheel
-
-    #: (field, label, minimum, maximum) of every setting.
-    LIMITS = (("angle", "Rotation angle", -180.0, 180.0), ("shift", "Translation", 0.0, 0.5),
-              ("crop", "Crop size", 0.2, 1.0), ("brightness", "Brightness factor", 0.0, 3.0),
-              ("contrast", "Contrast factor", 0.0, 3.0), ("saturation", "Saturation factor", 0.0, 3.0),
-              ("hue", "Hue shift", -0.5, 0.5))
+    angle: float = _DEFAULT["angle"]  # rotation in degrees, counter-clockwise
+    shift: float = _DEFAULT["shift"]  # translation as a fraction of the width and height
+    crop: float = _DEFAULT["crop"]  # side of the centred crop as a fraction of the image side
+    brightness: float = _DEFAULT["brightness"]  # colour jitter factors: 1 keeps the image unchanged
+    contrast: float = _DEFAULT["contrast"]
+    saturation: float = _DEFAULT["saturation"]
+    hue: float = _DEFAULT["hue"]  # hue shift as a fraction of the colour wheel
 
     def check(self) -> AugmentSettings:
         """``self``, or ``ValueError`` naming the setting that is out of range."""
-        for name, label, lo, hi in self.LIMITS:
-            value = getattr(self, name)
-            if not isinstance(value, int | float) or not np.isfinite(value) or not lo <= value <= hi:
-                raise ValueError(f"{label} must be between {lo:g} and {hi:g}; got {value!r}.")
+        resolve(SETTINGS, asdict(self))
         return self
 
 

@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-
-def _method_names() -> list[str]:
-    from udl_viz.attribution import METHODS
-
-    return list(METHODS)
-
-
-def _setting(text: str) -> tuple[str, str]:
-    name, sep, value = text.partition("=")
-    if not sep or not name:
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
-    return name, value
+from udl_viz.cli.args import count, output_dir, setting
+from udl_viz.cli.catalog import METHODS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,53 +15,70 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="For each image write DIR/<stem>.<method>.npy (an H×W float32 map aligned with the model's "
                     "input crop) and DIR/<stem>.input.png (that crop as the model saw it), and print "
                     '{"image", "method", "target", "label", "seconds", "forward_passes", ...} or '
-                    '{"image", "error"}. Exit code 1 if any image failed, 2 for bad arguments.')
+                    '{"image", "error"}. Images whose names collide (a/x.jpg, b/x.jpg) get <stem>-2, <stem>-3, '
+                    '...; "map" and "input" name the files written. Exit code 1 if any image failed, 2 for bad '
+                    "arguments.")
     parser.add_argument("--model", default="efficientnet_lite0", help="registry name (see `models`)")
-    parser.add_argument("--method", required=True, choices=_method_names())
-    parser.add_argument("--target", type=int, default=None, metavar="INDEX",
+    parser.add_argument("--method", required=True, choices=list(METHODS))
+    parser.add_argument("--target", type=count(0, 1_000_000), default=None, metavar="INDEX",
                         help="class index to explain (default: each image's top prediction)")
-    parser.add_argument("--set", dest="settings", action="append", type=_setting, default=[], metavar="NAME=VALUE",
+    parser.add_argument("--set", dest="settings", action="append", type=setting, default=[], metavar="NAME=VALUE",
                         help="a method setting, e.g. --set steps=32 --set baseline=blurred (repeatable)")
-    parser.add_argument("--out-dir", required=True, metavar="DIR")
+    parser.add_argument("--out-dir", required=True, type=output_dir, metavar="DIR")
     parser.add_argument("images", nargs="+", metavar="IMAGE")
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    import sys
-    from pathlib import Path
+def output_stems(paths: list[str]) -> list[str]:
+    """A file stem per image: its own, or ``stem-2``, ``stem-3``, … where different images share one.
 
+    The same image given twice keeps one stem. Stems never hold a path separator, so every file
+    is written inside the output folder.
+    """
+    seen: dict[str, str] = {}  # resolved path -> stem
+    taken: set[str] = set()
+    stems = []
+    for path in paths:
+        key = str(Path(path).resolve())
+        if key not in seen:
+            base = Path(path).stem or "image"
+            stem, n = base, 1
+            while stem in taken:
+                n += 1
+                stem = f"{base}-{n}"
+            seen[key] = stem
+            taken.add(stem)
+        stems.append(seen[key])
+    return stems
+
+
+def run(args: argparse.Namespace) -> int:
     import numpy as np
     import torch
 
     from udl_viz.attribution import get_method
+    from udl_viz.cli.args import Refused
     from udl_viz.cli.jsonl import emit
+    from udl_viz.cli.loading import registry_model, registry_spec
     from udl_viz.images import ImageError, load_image
-    from udl_viz.models import ModelUnavailable, get_spec, load_model
 
+    spec = registry_spec(args.model)
+    method = get_method(args.method)
     try:
-        spec = get_spec(args.model)
-        method = get_method(args.method)
         settings = method.resolve(spec, dict(args.settings))
-    except (KeyError, ValueError) as exc:
-        print(str(exc).strip("'\""), file=sys.stderr)
-        return 2
+    except ValueError as exc:
+        raise Refused(f"argument --set: {exc}") from None
     names = spec.class_names()
     if args.target is not None and not 0 <= args.target < len(names):
-        print(f"--target {args.target} is out of range: {spec.name} has {len(names)} classes (0–{len(names) - 1})",
-              file=sys.stderr)
-        return 2
-    try:
-        model = load_model(args.model)
-    except ModelUnavailable as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
+        raise Refused(f"argument --target: {args.target} is out of range: {spec.name} has {len(names)} "
+                      f"classes (0–{len(names) - 1})")
+    spec, model = registry_model(args.model)
     model.requires_grad_(False)
-    out_dir = Path(args.out_dir)
+    out_dir = args.out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
 
     failed = False
-    for path in args.images:
+    for path, stem in zip(args.images, output_stems(args.images), strict=True):
         try:
             image = load_image(path)
         except ImageError as exc:
@@ -85,15 +93,14 @@ def run(args: argparse.Namespace) -> int:
             target = args.target
         try:
             result = method.attribute(model, x, target, spec=spec, **settings)
-        except ValueError as exc:
+            map_path = out_dir / f"{stem}.{method.name}.npy"
+            input_path = out_dir / f"{stem}.input.png"
+            np.save(map_path, result.map)
+            spec.preprocess.view(image).save(input_path)
+        except (ValueError, OSError) as exc:
             failed = True
             emit({"image": path, "error": str(exc)})
             continue
-        stem = Path(path).stem
-        map_path = out_dir / f"{stem}.{method.name}.npy"
-        input_path = out_dir / f"{stem}.input.png"
-        np.save(map_path, result.map)
-        spec.preprocess.view(image).save(input_path)
         emit({"image": path, "method": method.name, "target": target, "label": names[target],
               "seconds": round(result.seconds, 4), "forward_passes": result.forward_passes,
               "backward_passes": result.backward_passes, "settings": result.settings,

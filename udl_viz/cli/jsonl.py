@@ -1,13 +1,59 @@
-"""Helpers shared by the subcommands that print JSON lines."""
+"""Strict JSON lines on stdout, and nothing else there.
+
+``main`` sends everything else a library prints (progress lines, "Downloading …") to stderr
+while a command runs, so stdout stays a clean JSON-lines stream for pipelines.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import sys
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+_out: TextIO | None = None  # the real stdout while a command runs
+
+
+def strict(value: Any) -> Any:
+    """``value`` made strict-JSON safe: non-finite floats become ``None``, unpaired surrogates U+FFFD."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str):
+        # a file name that is not valid UTF-8 arrives with surrogate escapes; print it readable
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    if isinstance(value, dict):
+        return {strict(k): strict(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [strict(v) for v in value]
+    return value
 
 
 def emit(record: dict[str, Any]) -> None:
-    """Print one JSON object on its own line and flush, so pipelines see it at once."""
-    sys.stdout.write(json.dumps(record) + "\n")
-    sys.stdout.flush()
+    """Print one strict JSON object on its own line and flush, so pipelines see it at once."""
+    # ASCII with \u escapes: valid UTF-8 whatever the terminal's encoding
+    line = json.dumps(strict(record), allow_nan=False)
+    out = _out or sys.stdout
+    out.write(line + "\n")
+    out.flush()
+
+
+def echo(text: str) -> None:
+    """Print a line of plain text on stdout (for human-readable listings)."""
+    out = _out or sys.stdout
+    out.write(strict(text).encode(out.encoding or "utf-8", "replace").decode(out.encoding or "utf-8") + "\n")
+    out.flush()
+
+
+@contextlib.contextmanager
+def json_only_stdout() -> Iterator[None]:
+    """While inside, ``print`` and library chatter go to stderr; ``emit``/``echo`` keep the real stdout."""
+    global _out
+    saved = _out
+    _out = sys.stdout
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    finally:
+        _out = saved

@@ -57,12 +57,13 @@ def sentiment_drift(model_name: str) -> SentimentDrift:
     """The trained embedding of sentiment model ``model_name`` and its word2vec initialisation.
 
     Rows without a word2vec vector (``<pad>``, ``<unk>``) are left out: they started at zero.
-    Raises ``udl_viz.rnn.registry.ModelUnavailable`` when the checkpoint is missing.
+    Raises ``udl_viz.models.ModelUnavailable`` when the checkpoint is missing.
     """
-    from udl_viz.rnn.registry import embedding_matrix, word2vec_matrix
-    from udl_viz.text.word2vec import load_vocabulary, load_word2vec
+    from udl_viz.models import SENTIMENT, load_model
+    from udl_viz.models.sentiment import embedding_matrix
+    from udl_viz.text.word2vec import load_vocabulary, load_word2vec, word2vec_matrix
 
-    words, trained = embedding_matrix(model_name)
+    words, trained = embedding_matrix(load_model(model_name, task=SENTIMENT))
     initial = word2vec_matrix(load_vocabulary())
     kv = load_word2vec()
     keep = [i for i, w in enumerate(words) if w in kv.key_to_index]

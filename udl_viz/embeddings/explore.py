@@ -2,19 +2,69 @@
 
 from __future__ import annotations
 
+import difflib
+import weakref
+
 import numpy as np
 from gensim.models import KeyedVectors
 
+from udl_viz.settings import Setting
+
+#: Spelling suggestions come from this many most frequent words: rarer ones are mostly noise.
+SUGGESTION_VOCABULARY = 100_000
+_spelling: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+TOPN = Setting("topn", "How many neighbours", 10, minimum=3, maximum=25, step=1)
+
 
 class UnknownWordError(KeyError):
-    """Words that are not in the vectors' vocabulary."""
+    """Words that are not in the vectors' vocabulary, with the nearest spellings that are."""
 
-    def __init__(self, words: list[str]):
+    def __init__(self, words: list[str], suggestions: dict[str, list[str]] | None = None):
         self.words = words
+        self.suggestions = suggestions or {}
         super().__init__(words)
 
     def __str__(self) -> str:
-        return f"not in the vocabulary: {', '.join(repr(w) for w in self.words)}"
+        parts = []
+        for word in self.words:
+            close = self.suggestions.get(word)
+            parts.append(f"{word!r}" + (f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""))
+        return f"not in the vocabulary: {', '.join(parts)}"
+
+
+def _buckets(kv: KeyedVectors) -> dict[str, list[str]]:
+    """The frequent words grouped by first letter, built once per vector set."""
+    if kv not in _spelling:
+        buckets: dict[str, list[str]] = {}
+        for word in kv.index_to_key[:SUGGESTION_VOCABULARY]:
+            buckets.setdefault(word[:1], []).append(word)
+        _spelling[kv] = buckets
+    return _spelling[kv]
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every string one deletion, swap of neighbours, replacement or insertion away (Norvig's edits1)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return ({a + b[1:] for a, b in splits if b} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+            | {a + c + b[1:] for a, b in splits if b for c in letters} | {a + c + b for a, b in splits for c in letters})
+
+
+def suggest(kv: KeyedVectors, word: str, n: int = 3) -> list[str]:
+    """Up to ``n`` frequent vocabulary words spelt like ``word``: one typo away, most frequent first,
+    else the closest by difflib's ratio.
+
+    difflib over all 400,000 GloVe words takes seconds; looking up the few hundred one-typo
+    variants, then comparing only frequent words with the same first letter, takes milliseconds.
+    """
+    if not word:
+        return []
+    ranks = [kv.key_to_index[w] for w in _one_edit(word) if w in kv.key_to_index]
+    close = [kv.index_to_key[r] for r in sorted(ranks) if r < SUGGESTION_VOCABULARY][:n]
+    if close:
+        return close
+    candidates = [w for w in _buckets(kv).get(word[0], ()) if abs(len(w) - len(word)) <= 2]
+    return difflib.get_close_matches(word, candidates, n=n, cutoff=0.75)
 
 
 def clean_words(text: str) -> list[str]:
@@ -27,7 +77,7 @@ def require_words(kv: KeyedVectors, words: list[str]) -> None:
     """Raise ``UnknownWordError`` naming every word that has no vector."""
     missing = [w for w in words if w not in kv.key_to_index]
     if missing:
-        raise UnknownWordError(missing)
+        raise UnknownWordError(missing, {w: suggest(kv, w) for w in missing})
 
 
 def word_counts(kv: KeyedVectors) -> np.ndarray:

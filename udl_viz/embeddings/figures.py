@@ -168,3 +168,19 @@ def drift_figure(words: list[str], counts: np.ndarray, distances: np.ndarray, mo
                       yaxis_title="cosine distance from its word2vec start", xaxis={"type": "log", "dtick": 1},
                       height=550, legend={"orientation": "h", "y": -0.2})
     return fig
+
+
+def benchmark_figure(sections: list[str], accuracy: list[float], asked: list[int], title: str) -> go.Figure:
+    """Accuracy per analogy section as horizontal bars (first section on top); empty sections say so."""
+    shown = [a if n else 0.0 for a, n in zip(accuracy, asked, strict=True)]
+    labels = [f"{a:.0%} of {n:,}" if n else "no question with known words"
+              for a, n in zip(accuracy, asked, strict=True)]
+    colours = [style.PALETTE[0] if not s.startswith("gram") else style.PALETTE[1] for s in sections]
+    fig = go.Figure(go.Bar(
+        x=shown[::-1], y=sections[::-1], orientation="h", marker_color=colours[::-1],
+        text=labels[::-1], textposition="auto", hovertemplate="%{y}: %{text}<extra></extra>",
+    ))
+    fig.update_layout(title=title, xaxis_title="share answered right (3CosAdd)", yaxis_title="section",
+                      xaxis_range=[0, 1], xaxis_tickformat=".0%", yaxis_type="category",
+                      height=140 + 30 * len(sections))
+    return fig

@@ -11,9 +11,14 @@ from typing import NamedTuple
 import numpy as np
 
 from udl_viz.embeddings.skipgram import SkipGramPair
+from udl_viz.settings import Setting
 
 #: word2vec's exponent: it flattens the word frequencies so rare words are drawn more often.
 NOISE_POWER = 0.75
+#: The page's knobs: negatives per real pair, and the seed of the draws.
+SETTINGS = (Setting("k", "Negative samples per pair (k)", 5, minimum=1, maximum=15, step=1),
+            Setting("seed", "Random seed", 0, minimum=0, maximum=10_000, step=1,
+                    help="Change it to draw other negatives."))
 
 
 class TrainingExample(NamedTuple):

@@ -8,12 +8,21 @@ from sklearn.decomposition import PCA
 from sklearn.manifold import TSNE
 from threadpoolctl import threadpool_limits
 
+from udl_viz.settings import Setting
+
 METHODS = ("PCA", "t-SNE")
+SETTINGS = (
+    Setting("method", "Projection", "PCA", choices=METHODS, widget="radio",
+            help="PCA keeps the directions of largest spread; t-SNE keeps near neighbours near."),
+    Setting("dims", "Dimensions", 2, choices=(2, 3), labels=("2D", "3D"), widget="radio"),
+    Setting("n_frequent", "Most frequent words to plot", 300, minimum=50, maximum=1500, step=50),
+)
 
 
 def projection_words(kv: KeyedVectors, highlight: list[str], n_frequent: int) -> list[str]:
-    """The ``n_frequent`` most frequent words plus every highlighted word that has a vector."""
-    frequent = kv.index_to_key[:n_frequent]
+    """The ``n_frequent`` most frequent words (skipping punctuation and numbers) plus every
+    highlighted word that has a vector."""
+    frequent = [w for w in kv.index_to_key[:3 * n_frequent] if w.isalpha()][:n_frequent]
     return list(dict.fromkeys(frequent + [w for w in highlight if w in kv.key_to_index]))
 
 

@@ -5,11 +5,17 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from udl_viz.settings import Setting
+
 #: The lecture's example sentence, the page's default.
 LECTURE_SENTENCE = (
     "The opioid epidemic or opioid crisis is the rapid increase in the use of prescription and "
     "non-prescription opioid drugs in the United States and Canada in the 2010s."
 )
+
+#: How many words on each side of the centre count as its context.
+WINDOW = Setting("window", "Window: context words on each side", 2, minimum=1, maximum=5, step=1,
+                 help="A wider window gives more pairs and more topical neighbours.")
 
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
 

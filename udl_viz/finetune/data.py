@@ -95,7 +95,7 @@ def digits(train: int, test: int, seed: int = 0) -> tuple[Examples, Examples]:
     """Handwritten 3, 5 and 8 from scikit-learn's digits; test images are other writers' digits."""
     from sklearn.datasets import load_digits
 
-    from udl_viz.models.digits import digit_image
+    from udl_viz.datasets.digits import digit_image
 
     _check_sizes(train, test)
     data = load_digits()

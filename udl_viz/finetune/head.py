@@ -8,7 +8,7 @@ can explain the fine-tuned model exactly like the original.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from uuid import uuid4
 
@@ -20,6 +20,7 @@ from torch import nn
 from udl_viz.hooks import private_view
 from udl_viz.inference import batched
 from udl_viz.models.spec import ModelSpec
+from udl_viz.progress import Progress, report
 
 
 def classifier_path(model: nn.Module) -> str:
@@ -31,7 +32,7 @@ def classifier_path(model: nn.Module) -> str:
 
 
 def extract_features(model: nn.Module, spec: ModelSpec, images: Sequence[Image.Image], *, batch: int = 8,
-                     progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+                     progress: Progress | None = None) -> np.ndarray:
     """The inputs of the final linear layer for each image, ``(N, D)`` float32; the backbone is untouched."""
     view = private_view(model)
     store: list[torch.Tensor] = []
@@ -43,8 +44,7 @@ def extract_features(model: nn.Module, spec: ModelSpec, images: Sequence[Image.I
             for chunk in batched(images, batch):
                 view(torch.stack([spec.preprocess(im) for im in chunk]))
                 done += len(chunk)
-                if progress is not None:
-                    progress(done, len(images))
+                report(progress, done, len(images))
     finally:
         handle.remove()
     return torch.cat(store).float().numpy() if store else np.zeros((0, head.in_features), np.float32)
@@ -85,4 +85,5 @@ def finetuned_spec(base: ModelSpec, model: nn.Module, classes: Sequence[str]) ->
         builder=lambda: model,
         class_names=lambda: list(classes),
         availability=lambda: None,
+        metrics=lambda: {},
     )

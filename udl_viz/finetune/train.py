@@ -1,35 +1,38 @@
-"""Training the new head on cached backbone features, with a progress callback."""
+"""Training the new head on cached backbone features, reporting progress after every epoch."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import torch
 from torch import nn
 
 from udl_viz.finetune.head import new_head
+from udl_viz.progress import Progress, report
+from udl_viz.settings import Setting, log_ticks, resolve
 
-#: ``progress(epoch, epochs, loss)`` after every epoch.
-Progress = Callable[[int, int, float], None]
+#: The optimiser's knobs: defaults that train the built-in tasks well, and the allowed ranges.
+SETTINGS = (
+    Setting("epochs", "Epochs", 60, minimum=1, maximum=500, help="Each epoch is one full pass over the images."),
+    Setting("learning_rate", "Adam's learning rate", 0.003, minimum=1e-4, maximum=1.0,
+            ticks=log_ticks(1e-4, 1.0, (1, 3))),
+    Setting("weight_decay", "Weight decay", 1e-3, minimum=0.0, maximum=1.0, ticks=(0.0, *log_ticks(1e-4, 1.0, (1,))),
+            help="Pulls the new weights towards zero: less over-fitting on few images."),
+)
+_DEFAULT = {s.name: s.default for s in SETTINGS}
 
 
 @dataclass(frozen=True)
 class TrainSettings:
-    """Optimiser settings; ``check()`` explains any value out of range."""
+    """Optimiser settings (defaults and ranges in ``SETTINGS``); ``check()`` explains any value out of range."""
 
-    epochs: int = 60
-    learning_rate: float = 0.003
-    weight_decay: float = 1e-3
+    epochs: int = _DEFAULT["epochs"]
+    learning_rate: float = _DEFAULT["learning_rate"]
+    weight_decay: float = _DEFAULT["weight_decay"]
 
     def check(self) -> TrainSettings:
-        if not 1 <= self.epochs <= 2000:
-            raise ValueError(f"Epochs must be between 1 and 2000; got {self.epochs}.")
-        if not 0 < self.learning_rate <= 1:
-            raise ValueError(f"The learning rate must be above 0 and at most 1; got {self.learning_rate}.")
-        if not 0 <= self.weight_decay <= 1:
-            raise ValueError(f"Weight decay must be between 0 and 1; got {self.weight_decay}.")
+        resolve(SETTINGS, asdict(self))
         return self
 
 
@@ -76,8 +79,7 @@ def train_head(model: nn.Module, features: np.ndarray, labels: np.ndarray, class
             if tx is not None:
                 with torch.no_grad():
                     test_acc.append(_accuracy(head(tx), ty))
-            if progress is not None:
-                progress(epoch, settings.epochs, losses[-1])
+            report(progress, epoch, settings.epochs)
     head.eval()
     predictions = None
     if tx is not None:

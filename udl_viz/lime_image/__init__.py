@@ -2,7 +2,13 @@
 
 from udl_viz.lime_image.classifier import BatchClassifier, fast_copy
 from udl_viz.lime_image.explainer import (
+    ALGORITHM,
+    EARLY_STOP,
+    HIDE,
     HIDE_COLOURS,
+    SAMPLES,
+    SEED,
+    SHOWN,
     LimeResult,
     StopRule,
     explain,
@@ -11,13 +17,13 @@ from udl_viz.lime_image.explainer import (
 )
 from udl_viz.lime_image.segmentation import (
     ALGORITHMS,
-    DEFAULTS,
+    SETTINGS,
     LimeInputError,
     Segmentation,
     segment,
 )
-from udl_viz.lime_image.stability import Stability, run_seeds
+from udl_viz.lime_image.stability import SEEDS, Stability, run_seeds
 
-__all__ = ["ALGORITHMS", "DEFAULTS", "HIDE_COLOURS", "BatchClassifier", "LimeInputError", "LimeResult",
-           "Segmentation", "Stability", "StopRule", "explain", "fast_copy", "model_pixels", "pixel_spearman",
+__all__ = ["ALGORITHM", "ALGORITHMS", "EARLY_STOP", "HIDE", "SAMPLES", "SEED", "SEEDS", "SHOWN", "HIDE_COLOURS", "BatchClassifier", "LimeInputError", "LimeResult",
+           "SETTINGS", "Segmentation", "Stability", "StopRule", "explain", "fast_copy", "model_pixels", "pixel_spearman",
            "run_seeds", "segment"]

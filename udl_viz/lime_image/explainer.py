@@ -10,12 +10,27 @@ from lime.lime_image import LimeImageExplainer
 from PIL import Image
 from skimage.filters import gaussian
 
-from udl_viz.lime_image.segmentation import MIN_SIDE, LimeInputError
+from udl_viz.lime_image.segmentation import ALGORITHMS, MIN_SIDE, LimeInputError
 from udl_viz.models.spec import ModelSpec
+from udl_viz.progress import Progress, report
+from udl_viz.settings import Setting
 
 HIDE_COLOURS = ("mean", "gray", "black", "blur")
-MIN_SAMPLES, MAX_SAMPLES = 20, 20_000
-Progress = Callable[[int, int], None]
+
+#: The knobs of one LIME explanation (the segmentation's own are in ``segmentation.SETTINGS``).
+ALGORITHM = Setting("segmentation", "Segmentation", "quickshift", choices=ALGORITHMS,
+                    help="quickshift with lime's defaults; SLIC makes compact, even superpixels; "
+                         "Felzenszwalb follows colour edges.")
+SAMPLES = Setting("samples", "Samples (most perturbed images to evaluate)", 1000, minimum=20, maximum=5000, step=10,
+                  help="lime's default is 1000. With early stopping on, fewer are used once the ranking of "
+                       "superpixels has converged.")
+HIDE = Setting("hide", "Hide colour (what a switched-off superpixel becomes)", "mean", choices=HIDE_COLOURS,
+               widget="radio", help="mean: its own average colour (lime's default); gray, black; "
+                                    "blur: a blurred copy of the photo.")
+SEED = Setting("seed", "Random seed", 0, minimum=0, maximum=10_000, widget="number",
+               help="The same seed and settings always give the same explanation.")
+#: How many superpixels for and against the class the page shows (``LimeResult.top``).
+SHOWN = Setting("shown", "Superpixels shown (for and against)", 5, minimum=1, maximum=10)
 ClassifierFn = Callable[[np.ndarray], np.ndarray]
 
 
@@ -24,7 +39,7 @@ def model_pixels(spec: ModelSpec, image: Image.Image) -> np.ndarray:
     if min(image.size) < MIN_SIDE:
         raise LimeInputError(f"The image is {image.width}×{image.height} pixels: too small to split into "
                              "regions. LIME needs a real photo.")
-    return np.array(spec.preprocess.view(image).convert("RGB"))
+    return spec.preprocess.pixels(image)
 
 
 def hide_colour(pixels: np.ndarray, segments: np.ndarray, hide: str) -> np.ndarray | int | None:
@@ -81,6 +96,14 @@ class StopRule:
     min_samples: int = 256
     check_every: int = 64
     top_k: int = 5
+
+
+EARLY_STOP = Setting(
+    "early_stop", "Stop early once converged", True,
+    help=f"Every {StopRule.check_every} samples (from {StopRule.min_samples} on), LIME is fitted to two halves of "
+         "the samples. How well the halves agree estimates how closely the full map matches the one unlimited "
+         f"samples would give. Sampling stops when two checks in a row estimate ≥ {StopRule.target} and agree on "
+         f"the top {StopRule.top_k} superpixels.")
 
 
 @dataclass
@@ -170,8 +193,7 @@ class FastLimeImageExplainer(LimeImageExplainer):
                 raise LimeInputError(f"Class {self.target} does not exist: the model has {probs.shape[1]} classes.")
             labels.append(probs)
             done += len(rows)
-            if self.progress is not None:
-                self.progress(done, num_samples)
+            report(self.progress, done, num_samples)
             if self.stop is not None and done < num_samples and done >= self.stop.min_samples \
                     and done - last_check >= self.stop.check_every:
                 last_check = done
@@ -226,8 +248,10 @@ def explain(classifier_fn: ClassifierFn, pixels: np.ndarray, segments: np.ndarra
     every batch. The same ``seed`` gives the same result. Small batches are faster per image on
     CPU: a batch of 8 keeps each layer's activations in cache (1.7x the throughput of 32 here).
     """
-    if not MIN_SAMPLES <= num_samples <= MAX_SAMPLES:
-        raise LimeInputError(f"The number of samples must be between {MIN_SAMPLES} and {MAX_SAMPLES}, got {num_samples}.")
+    try:
+        SAMPLES.check(num_samples)
+    except ValueError as exc:
+        raise LimeInputError(str(exc)) from None
     if batch_size < 1:
         raise LimeInputError(f"The batch size must be at least 1, got {batch_size}.")
     if segments.shape != pixels.shape[:2]:

@@ -7,25 +7,29 @@ from dataclasses import dataclass, field
 import numpy as np
 from lime.wrappers.scikit_image import SegmentationAlgorithm
 
+from udl_viz.settings import Setting, resolve
+
 
 class LimeInputError(ValueError):
     """Input LIME cannot explain, with a message fit to show a student."""
 
 
-#: Each algorithm's main parameters with their defaults; quickshift's are lime's own defaults.
-DEFAULTS: dict[str, dict[str, float]] = {
-    "quickshift": {"kernel_size": 4, "max_dist": 200, "ratio": 0.2},
-    "slic": {"n_segments": 50, "compactness": 10.0, "sigma": 1.0},
-    "felzenszwalb": {"scale": 100.0, "sigma": 0.5, "min_size": 50},
+#: Each algorithm's main parameters, their defaults (quickshift's are lime's own) and allowed ranges.
+SETTINGS: dict[str, tuple[Setting, ...]] = {
+    "quickshift": (
+        Setting("kernel_size", "Kernel size (bigger: fewer, larger superpixels)", 4, minimum=1, maximum=20),
+        Setting("max_dist", "Max distance (cut-off for merging)", 200.0, minimum=1.0, maximum=1000.0, step=10.0),
+        Setting("ratio", "Colour vs space ratio", 0.2, minimum=0.0, maximum=1.0, step=0.05)),
+    "slic": (
+        Setting("n_segments", "Number of superpixels (approx.)", 50, minimum=2, maximum=500),
+        Setting("compactness", "Compactness (higher: squarer)", 10.0, minimum=0.01, maximum=100.0, step=0.01),
+        Setting("sigma", "Smoothing sigma", 1.0, minimum=0.0, maximum=10.0, step=0.1)),
+    "felzenszwalb": (
+        Setting("scale", "Scale (higher: larger superpixels)", 100.0, minimum=1.0, maximum=5000.0, step=1.0),
+        Setting("sigma", "Smoothing sigma", 0.5, minimum=0.0, maximum=10.0, step=0.1),
+        Setting("min_size", "Minimum superpixel size (pixels)", 50, minimum=1, maximum=5000)),
 }
-#: (low, high) allowed for each parameter, both inclusive.
-RANGES: dict[str, dict[str, tuple[float, float]]] = {
-    "quickshift": {"kernel_size": (1, 20), "max_dist": (1, 1000), "ratio": (0.0, 1.0)},
-    "slic": {"n_segments": (2, 500), "compactness": (0.01, 100.0), "sigma": (0.0, 10.0)},
-    "felzenszwalb": {"scale": (1.0, 5000.0), "sigma": (0.0, 10.0), "min_size": (1, 5000)},
-}
-ALGORITHMS = tuple(DEFAULTS)
-INTEGERS = {"kernel_size", "n_segments", "min_size"}
+ALGORITHMS = tuple(SETTINGS)
 MIN_SIDE = 2
 #: Smaller images (8×8 digits, say) are explained pixel by pixel: every pixel is a superpixel.
 PIXEL_SIDE = 16
@@ -33,24 +37,19 @@ PIXEL_SIDE = 16
 
 @dataclass(frozen=True)
 class Segmentation:
-    """A segmentation algorithm and its parameters (unset ones take ``DEFAULTS``)."""
+    """A segmentation algorithm and its parameters (unset ones take the defaults in ``SETTINGS``)."""
 
     algorithm: str = "quickshift"
     params: dict[str, float] = field(default_factory=dict)
 
     def resolved(self) -> dict[str, float]:
-        """All parameters, checked against ``RANGES``; raises ``LimeInputError`` if out of range."""
-        if self.algorithm not in DEFAULTS:
+        """All parameters, checked against ``SETTINGS``; raises ``LimeInputError`` if out of range."""
+        if self.algorithm not in SETTINGS:
             raise LimeInputError(f"Unknown segmentation {self.algorithm!r}; choose one of {', '.join(ALGORITHMS)}.")
-        unknown = set(self.params) - set(DEFAULTS[self.algorithm])
-        if unknown:
-            raise LimeInputError(f"{self.algorithm} has no parameter {', '.join(sorted(unknown))}.")
-        params = {**DEFAULTS[self.algorithm], **self.params}
-        for name, value in params.items():
-            low, high = RANGES[self.algorithm][name]
-            if not low <= value <= high:
-                raise LimeInputError(f"{self.algorithm}: {name} = {value} is out of range; use {low} to {high}.")
-        return params
+        try:
+            return resolve(SETTINGS[self.algorithm], self.params, owner=self.algorithm)
+        except ValueError as exc:
+            raise LimeInputError(f"{self.algorithm}: {exc}") from None
 
     def describe(self) -> str:
         return f"{self.algorithm}(" + ", ".join(f"{k}={v:g}" for k, v in self.resolved().items()) + ")"
@@ -75,7 +74,6 @@ def segment(pixels: np.ndarray, segmentation: Segmentation = Segmentation()) -> 
     params = segmentation.resolved()
     if min(h, w) < PIXEL_SIDE:
         return np.arange(h * w, dtype=np.int32).reshape(h, w)
-    params = {k: int(v) if k in INTEGERS else v for k, v in params.items()}
     labels = SegmentationAlgorithm(segmentation.algorithm, **params)(pixels)
     # lime turns superpixels off by the ids 0..n-1, but SLIC numbers from 1: renumber every
     # segmentation to 0..n-1 so no superpixel is silently skipped.

@@ -9,7 +9,12 @@ from itertools import combinations
 
 import numpy as np
 
-from udl_viz.lime_image.explainer import ClassifierFn, LimeResult, Progress, explain
+from udl_viz.lime_image.explainer import ClassifierFn, LimeResult, explain
+from udl_viz.progress import Progress
+from udl_viz.settings import Setting
+
+#: How many seeds a stability check runs.
+SEEDS = Setting("k", "Seeds (k)", 5, minimum=2, maximum=10)
 
 
 @dataclass
@@ -66,7 +71,7 @@ def run_seeds(classifier_fn: ClassifierFn, pixels: np.ndarray, segments: np.ndar
     results: list[LimeResult] = []
     for i, seed in enumerate(seeds):
         offset = i * kwargs.get("num_samples", 1000)
-        report = None if progress is None else (lambda done, _n, offset=offset: progress(offset + done, total))
-        results.append(explain(classifier_fn, pixels, segments, target, seed=seed, progress=report, **kwargs))
+        part = None if progress is None else (lambda done, _n, offset=offset: progress(offset + done, total))
+        results.append(explain(classifier_fn, pixels, segments, target, seed=seed, progress=part, **kwargs))
     return Stability(weights=np.stack([r.weights for r in results]), seeds=list(seeds),
                      samples=[r.samples for r in results], top_k=top_k)

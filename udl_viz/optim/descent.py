@@ -68,6 +68,28 @@ def autograd_grad(surface: Surface, p: torch.Tensor) -> torch.Tensor:
     return g
 
 
+_CHUNK = 1024
+
+
+def _nan(shape: tuple[int, ...]) -> torch.Tensor:
+    return torch.full(shape, float("nan"), dtype=torch.float64)
+
+
+def _grow(buf: torch.Tensor, limit: int, to: int | None = None) -> torch.Tensor:
+    """``buf`` with NaN rows appended: to ``to`` rows, or twice its rows (at most ``limit``)."""
+    rows = to if to is not None else min(2 * len(buf), limit)
+    if rows <= len(buf):
+        return buf
+    return torch.cat([buf, _nan((rows - len(buf), *buf.shape[1:]))])
+
+
+def _all_diverged(surface: Surface, p: torch.Tensor) -> bool:
+    """Whether every path's loss is NaN, infinite or beyond :data:`BLOWUP` (or its position is not finite)."""
+    with torch.no_grad():
+        loss = surface.value(p)
+    return bool((~torch.isfinite(loss) | (loss.abs() > BLOWUP) | ~torch.isfinite(p).all(-1)).all())
+
+
 def descend(surface: Surface, configs: Sequence[Config], starts: Sequence[Sequence[float]] | np.ndarray,
             steps: int, *, autograd: bool = False) -> list[list[Run]]:
     """Run every config from every start for ``steps`` steps; ``runs[i][j]`` is config i from start j.
@@ -85,7 +107,9 @@ def descend(surface: Surface, configs: Sequence[Config], starts: Sequence[Sequen
     p = x0.expand(m, n, d).clone()
     params = [p[i] for i in range(m)]
     optimizers = [c.build([q]) for c, q in zip(configs, params, strict=True)]
-    positions = torch.full((steps + 1, m, n, d), float("nan"), dtype=torch.float64)
+    # Buffers grow as the steps are taken (doubling), so a huge ``steps`` that diverges early
+    # never allocates its whole path; the rows after the last step taken stay NaN.
+    positions = _nan((min(steps, _CHUNK) + 1, m, n, d))
     positions[0] = p
     records: list[dict[str, torch.Tensor]] = []
     for k in range(1, steps + 1):
@@ -93,17 +117,22 @@ def descend(surface: Surface, configs: Sequence[Config], starts: Sequence[Sequen
         for q, g, opt in zip(params, grad, optimizers, strict=True):
             q.grad = g
             opt.step()
+        if k == len(positions):
+            positions = _grow(positions, steps + 1)
+            records = [{key: _grow(buf, steps + 1) for key, buf in rec.items()} for rec in records]
         positions[k] = p
         if k == 1:
-            records = [{key: torch.full((steps + 1, n, d), float("nan"), dtype=torch.float64)
+            records = [{key: _nan((len(positions), n, d))
                         for key, v in opt.state[q].items()
                         if key in STATE_LABELS and torch.is_tensor(v) and v.shape == q.shape}
                        for q, opt in zip(params, optimizers, strict=True)]
         for q, opt, rec in zip(params, optimizers, records, strict=True):
             for key, buf in rec.items():
                 buf[k] = opt.state[q][key]
-        if k % 50 == 0 and not torch.isfinite(p).any():
+        if k % 50 == 0 and _all_diverged(surface, p):
             break  # every path has run away; the rest stays NaN
+    positions = _grow(positions, steps + 1, to=steps + 1)
+    records = [{key: _grow(buf, steps + 1, to=steps + 1) for key, buf in rec.items()} for rec in records]
     losses = surface.value(positions)
     grads = surface.grad(positions)
     bad = ~torch.isfinite(losses) | (losses.abs() > BLOWUP) | ~torch.isfinite(positions).all(-1)

@@ -18,8 +18,24 @@ import torch
 from torch import nn
 from torch.func import functional_call
 
+from udl_viz.progress import Progress, report
+from udl_viz.settings import Setting, resolve
+
 DIRECTIONS = {"random": "filter-normalised random directions",
               "pca": "principal components of the training path"}
+#: The knobs of ``loss_landscape``; span and seed matter only for random directions.
+SETTINGS = (
+    Setting("directions", "Slice along", "pca", choices=tuple(DIRECTIONS),
+            labels=tuple(d.capitalize() for d in DIRECTIONS.values()), widget="radio",
+            help="Random directions show the shape around the trained weights (Li et al. 2018). "
+                 "The principal components of the training path show the plane training moved in."),
+    Setting("resolution", "Grid points per side", 13, minimum=3, maximum=31, step=2,
+            help="More points: a finer picture, and more loss evaluations (points²)."),
+    Setting("span", "Distance along each direction", 1.0, minimum=0.25, maximum=2.0, step=0.25,
+            help="1 moves every filter by its own length: far enough to leave the valley."),
+    Setting("seed", "Random seed", 0, minimum=0, maximum=9999, widget="number",
+            help="Another seed draws other random directions."),
+)
 
 
 @dataclass
@@ -99,17 +115,14 @@ def _axis(values: np.ndarray, resolution: int) -> np.ndarray:
 
 def loss_landscape(model: nn.Module, x: torch.Tensor, y: torch.Tensor, trajectory: Sequence[torch.Tensor], *,
                    directions: str = "random", resolution: int = 15, span: float = 1.0, seed: int = 0,
-                   progress: Callable[[int, int], None] | None = None) -> Landscape:
+                   progress: Progress | None = None) -> Landscape:
     """The cross-entropy of ``model`` on ``(x, y)`` over a 2D slice of weight space.
 
     ``directions`` is ``"random"`` (a ``±span`` square along filter-normalised random directions)
     or ``"pca"`` (the plane of the training path, framed around it). ``progress(done, total)`` is
     called after every evaluation.
     """
-    if directions not in DIRECTIONS:
-        raise ValueError(f"directions must be one of {', '.join(DIRECTIONS)}")
-    if resolution < 2:
-        raise ValueError("resolution must be at least 2")
+    resolve(SETTINGS, {"directions": directions, "resolution": resolution, "span": span, "seed": seed})
     model = model.eval()
     center = nn.utils.parameters_to_vector(model.parameters()).detach()
     snapshots = torch.stack(list(trajectory)).to(center.dtype)
@@ -134,8 +147,7 @@ def loss_landscape(model: nn.Module, x: torch.Tensor, y: torch.Tensor, trajector
     values, total = [], resolution * resolution + len(snapshots)
     for w in weights():
         values.append(loss(w))
-        if progress:
-            progress(len(values), total)
+        report(progress, len(values), total)
     grid = np.array(values[:-len(snapshots)]).reshape(resolution, resolution)
     path_loss = np.array(values[-len(snapshots):])
     return Landscape(alphas, betas, grid, path, path_loss, share, directions, len(y))

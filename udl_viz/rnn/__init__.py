@@ -1,14 +1,4 @@
-"""Recurrent networks: the sentiment RNNs (SimpleRNN, LSTM, GRU) and the sunspot forecaster."""
+"""Recurrent networks at work: memory word by word, the numpy loop, word attributions, forecasting.
 
-from udl_viz.rnn.registry import (
-    REGISTRY,
-    ModelUnavailable,
-    SentimentSpec,
-    embedding_matrix,
-    get_spec,
-    load_sentiment_model,
-    word2vec_matrix,
-)
-
-__all__ = ["REGISTRY", "ModelUnavailable", "SentimentSpec", "embedding_matrix", "get_spec",
-           "load_sentiment_model", "word2vec_matrix"]
+The sentiment RNNs and the sunspot forecasters themselves are registry models in ``udl_viz.models``.
+"""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from udl_viz.rnn.model import SentimentRNN
+from udl_viz.models.sentiment import SentimentRNN
 
 
 @dataclass(frozen=True)

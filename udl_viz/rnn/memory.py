@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from udl_viz.rnn.model import SentimentRNN
+from udl_viz.models.sentiment import SentimentRNN
 
 #: Gate names per architecture, in torch's weight order, with what each one decides.
 GATES = {

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from udl_viz.rnn.model import SentimentRNN
+from udl_viz.models.sentiment import SentimentRNN
 
 
 def pad_batch(id_lists: Sequence[Sequence[int]]) -> tuple[torch.Tensor, torch.Tensor]:

@@ -8,69 +8,19 @@ year separately, so it predicts next year from this year alone, with no memory.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
-CHECKPOINT = Path(__file__).resolve().parents[2] / "assets" / "rnn" / "sunspots_gru.pt"
+from udl_viz.datasets.sunspots import load_sunspots
+from udl_viz.models.sunspots import Forecasters, GRUForecaster, StepMLP
+
 TRAIN_END = 1920  # fit on 1700-1920; measure errors on 1921-2008
 WINDOW = 30       # years the models read before each forecast (about three 11-year cycles)
-HIDDEN = 16
 GRU_NAME = f"GRU (reads {WINDOW} years)"
 MLP_NAME = "feed-forward (this year only)"
 PERSISTENCE_NAME = "persistence (same as this year)"
-
-
-def load_sunspots() -> tuple[np.ndarray, np.ndarray]:
-    """Years and yearly mean sunspot numbers, from statsmodels' bundled data set."""
-    from statsmodels.datasets import sunspots
-
-    data = sunspots.load_pandas().data
-    return data["YEAR"].to_numpy(dtype=int), data["SUNACTIVITY"].to_numpy(dtype=np.float32)
-
-
-class GRUForecaster(nn.Module):
-    """``gru`` (1 input, ``hidden`` units) then ``dense``: after each year, next year's value."""
-
-    def __init__(self, hidden: int = HIDDEN):
-        super().__init__()
-        self.gru = nn.GRU(1, hidden, batch_first=True)
-        self.dense = nn.Linear(hidden, 1)
-
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """``x`` (batch, time) -> predictions (batch, time) and hidden states (batch, time, hidden)."""
-        states, _ = self.gru(x.unsqueeze(-1))
-        return self.dense(states).squeeze(-1), states
-
-
-class StepMLP(nn.Module):
-    """A dense network applied to each year on its own: next year from this year, no memory."""
-
-    def __init__(self, hidden: int = HIDDEN):
-        super().__init__()
-        self.net = nn.Sequential(nn.Linear(1, hidden), nn.Tanh(), nn.Linear(hidden, 1))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.net(x.unsqueeze(-1)).squeeze(-1)
-
-
-@dataclass
-class Forecasters:
-    """The trained GRU and baseline with the scaling they were trained with (z-scores)."""
-
-    gru: GRUForecaster
-    mlp: StepMLP
-    mean: float
-    std: float
-    metrics: dict
-
-    def scale(self, values: np.ndarray) -> torch.Tensor:
-        return torch.as_tensor((np.asarray(values, dtype=np.float32) - self.mean) / self.std)
-
-    def unscale(self, z: torch.Tensor) -> np.ndarray:
-        return z.detach().numpy() * self.std + self.mean
 
 
 def train_forecasters(seed: int = 0, epochs: int = 400) -> Forecasters:
@@ -150,19 +100,3 @@ def rollout(f: Forecasters, window: np.ndarray, horizon: int) -> Rollout:
             base.append(value)
     return Rollout(np.asarray(window, dtype=np.float64), torch.cat(hidden).numpy(),
                    f.unscale(torch.cat(forecast)), f.unscale(torch.cat(base)))
-
-
-def save_forecasters(f: Forecasters, path: Path = CHECKPOINT) -> None:
-    torch.save({"gru": f.gru.state_dict(), "mlp": f.mlp.state_dict(), "mean": f.mean, "std": f.std,
-                "hidden": HIDDEN, "metrics": f.metrics}, path)
-
-
-def load_forecasters(path: Path = CHECKPOINT) -> Forecasters:
-    """The committed GRU and baseline (``FileNotFoundError`` says how to train them)."""
-    if not Path(path).is_file():
-        raise FileNotFoundError(f"{path} is missing: run `python scripts/train_timeseries.py --seed 0`")
-    saved = torch.load(path, map_location="cpu", weights_only=True)
-    gru, mlp = GRUForecaster(saved["hidden"]), StepMLP(saved["hidden"])
-    gru.load_state_dict(saved["gru"])
-    mlp.load_state_dict(saved["mlp"])
-    return Forecasters(gru.eval(), mlp.eval(), saved["mean"], saved["std"], saved["metrics"])

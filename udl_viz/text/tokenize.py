@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 
 #: Typographic characters people type (or phones insert) mapped to what SST-2 uses.
 _CHARACTERS = str.maketrans({
@@ -43,6 +44,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
 ]]
 _SPLIT_WORDS_RULE = re.compile(r"\b(" + "|".join(_SPLIT_WORDS) + r")\b")
 _PERIOD = re.compile(r"^(.*[^.])\.$")
+_HYPHENS = re.compile(r"(-)")
 
 
 def _keeps_period(word: str) -> bool:
@@ -73,3 +75,17 @@ def tokenize(text: str) -> list[str]:
         else:
             tokens.append(token)
     return tokens
+
+
+def split_unknown_hyphens(tokens: list[str], vocabulary: Container[str]) -> list[str]:
+    """Hyphenated words ``vocabulary`` lacks, as their parts: ``pay-to-win`` -> ``pay - to - win``.
+
+    GloVe's tokenizer keeps common compounds whole ("well-known"), so known ones stay whole.
+    """
+    out: list[str] = []
+    for token in tokens:
+        if token in vocabulary or "-" not in token.strip("-"):
+            out.append(token)
+        else:
+            out.extend(part for part in _HYPHENS.split(token) if part)
+    return out

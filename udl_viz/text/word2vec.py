@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+import numpy as np
 from gensim.models import KeyedVectors, Word2Vec
 
 from udl_viz.text.vocab import Vocabulary
@@ -20,9 +21,10 @@ WORD2VEC_PARAMS = {"vector_size": 50, "window": 3, "min_count": 1, "sg": 1, "neg
                    "sample": 1e-3, "epochs": 40, "workers": 1}
 
 
-def train_word2vec(sentences: list[list[str]], seed: int = 0, **params) -> KeyedVectors:
-    """Train gensim word2vec (``WORD2VEC_PARAMS`` unless overridden) and return its vectors."""
-    return Word2Vec(sentences, seed=seed, **{**WORD2VEC_PARAMS, **params}).wv
+def train_word2vec(sentences: list[list[str]], seed: int = 0, params: dict = WORD2VEC_PARAMS,
+                   **overrides) -> KeyedVectors:
+    """Train gensim word2vec with ``params`` (updated with ``overrides``) and return its vectors."""
+    return Word2Vec(sentences, seed=seed, **{**params, **overrides}).wv
 
 
 def load_word2vec(path: str | Path = WORD2VEC_PATH) -> KeyedVectors:
@@ -39,3 +41,16 @@ def load_vocabulary() -> Vocabulary:
     if not VOCAB_PATH.is_file():
         raise FileNotFoundError(f"{VOCAB_PATH} is missing: run `python scripts/train_word2vec.py`")
     return Vocabulary.load(VOCAB_PATH)
+
+
+def word2vec_matrix(vocab: Vocabulary) -> np.ndarray:
+    """The embedding the sentiment models start from: row i is word i's word2vec vector.
+
+    ``<pad>`` and ``<unk>`` start as zero vectors; words without a vector get zeros too.
+    """
+    kv = load_word2vec()
+    matrix = np.zeros((len(vocab), kv.vector_size), dtype=np.float32)
+    for i, word in enumerate(vocab.words):
+        if word in kv.key_to_index:
+            matrix[i] = kv[word]
+    return matrix

@@ -23,27 +23,21 @@ from udl_viz.augment.digits import (
     rotate_digit,
 )
 from udl_viz.augment.stability import SweepResult
+from udl_viz.augment.transforms import SETTINGS
 from udl_viz.samples import load_sample
 from udl_viz.ui.loaders import resolve
+from udl_viz.ui.progress import progress_bar
+from udl_viz.ui.settings import setting_widgets
 from udl_viz.ui.sidebar import CnnContext
 
 
 def settings_panel() -> AugmentSettings:
-    """Sliders for every transformation's strength, defaults from ``AugmentSettings``."""
-    d = AugmentSettings()
-    c1, c2, c3 = st.columns(3)
-    angle = c1.slider("Rotation (degrees)", -180, 180, int(d.angle), 5,
-                      help="Counter-clockwise. Try 180 on a digit 6.")
-    shift = c2.slider("Translation (fraction of the side)", 0.0, 0.5, d.shift, 0.05)
-    crop = c3.slider("Crop (fraction of each side kept)", 0.2, 1.0, d.crop, 0.05,
-                     help="The centre part is kept and zoomed back to full size.")
+    """Sliders for every transformation's strength, from the engine's ``SETTINGS``."""
+    geometry, colour = SETTINGS[:3], SETTINGS[3:]
+    values = setting_widgets(geometry, "augment")
     with st.expander("Colour jitter settings"):
-        j1, j2, j3, j4 = st.columns(4)
-        brightness = j1.slider("Brightness ×", 0.0, 3.0, d.brightness, 0.1)
-        contrast = j2.slider("Contrast ×", 0.0, 3.0, d.contrast, 0.1)
-        saturation = j3.slider("Saturation ×", 0.0, 3.0, d.saturation, 0.1)
-        hue = j4.slider("Hue shift", -0.5, 0.5, d.hue, 0.02, help="A fraction of the colour wheel.")
-    return AugmentSettings(float(angle), shift, crop, brightness, contrast, saturation, hue)
+        values |= setting_widgets(colour, "augment")
+    return AugmentSettings(**values)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -66,14 +60,14 @@ def cached_variant_cam(model_name: str, image_key: str, settings: AugmentSetting
 def variants_with_cams(ctx: CnnContext, settings: AugmentSettings, explain_original: bool) -> list[VariantResult]:
     """Predictions for every variant, then their Grad-CAMs one by one under a progress bar."""
     results = cached_variant_predictions(ctx.spec.name, ctx.image_key, settings, ctx.image)
-    bar = st.progress(0.0, text="Grad-CAM for each variant…")
+    bar = progress_bar("Grad-CAM for each variant…")
     out = []
     for i, r in enumerate(results):
         target = r.original_index if explain_original else r.index
         cam = cached_variant_cam(ctx.spec.name, ctx.image_key, settings, r.name, target, ctx.image)
         out.append(replace(r, cam=cam, cam_target=target))
-        bar.progress((i + 1) / len(results), text=f"Grad-CAM for each variant… {i + 1}/{len(results)}")
-    bar.empty()
+        bar(i + 1, len(results))
+    bar.done()
     return out
 
 

@@ -20,9 +20,12 @@ from udl_viz.finetune import (
     train_head,
     with_head,
 )
+from udl_viz.finetune.train import SETTINGS
 from udl_viz.images import ImageError, load_image
 from udl_viz.models.spec import ModelSpec
 from udl_viz.ui.loaders import image_key, register_session_model, resolve
+from udl_viz.ui.progress import progress_bar
+from udl_viz.ui.settings import setting_widgets
 from udl_viz.ui.sidebar import UPLOAD_TYPES, CnnContext
 
 RUNS_KEY = "finetune_runs"  # {fingerprint: FineTuneRun}, this session's trained heads
@@ -58,14 +61,13 @@ def cached_features(model_name: str, keys: tuple[str, ...], _images: list[Image.
 
 def features(model_name: str, images: list[Image.Image], text: str, chunk: int = 8) -> np.ndarray:
     """Features of many images, computed (or fetched from the cache) chunk by chunk under a progress bar."""
-    bar = st.progress(0.0, text=text)
+    bar = progress_bar(text)
     parts = []
     for start in range(0, len(images), chunk):
         part = images[start:start + chunk]
         parts.append(cached_features(model_name, tuple(image_key(im) for im in part), part))
-        done = start + len(part)
-        bar.progress(done / len(images), text=f"{text} {done}/{len(images)} images")
-    bar.empty()
+        bar(start + len(part), len(images))
+    bar.done()
     return np.concatenate(parts)
 
 
@@ -92,15 +94,9 @@ def uploaded_classes() -> list[tuple[str, list[Image.Image]]]:
 
 
 def settings_panel() -> TrainSettings:
-    """The optimiser's knobs, with defaults that train the built-in tasks well."""
-    d = TrainSettings()
+    """The optimiser's knobs, from the engine's ``SETTINGS``."""
     with st.expander("Training settings"):
-        c1, c2, c3 = st.columns(3)
-        epochs = c1.slider("Epochs", 10, 500, d.epochs, 10, help="Each epoch is one full pass over the images.")
-        lr = c2.select_slider("Learning rate (Adam)", [0.001, 0.003, 0.01, 0.03, 0.1], d.learning_rate)
-        decay = c3.select_slider("Weight decay", [0.0, 1e-4, 1e-3, 1e-2, 1e-1], d.weight_decay,
-                                 help="Pulls the new weights towards zero: less over-fitting on few images.")
-    return TrainSettings(int(epochs), float(lr), float(decay))
+        return TrainSettings(**setting_widgets(SETTINGS, "ft"))
 
 
 def backbone(ctx: CnnContext) -> tuple[ModelSpec, nn.Module]:
@@ -123,16 +119,11 @@ def fine_tune(base: ModelSpec, backbone_model: nn.Module, train: Examples, test:
         start = time.perf_counter()
         x = features(base.name, train.images, "Running the frozen backbone on the training images…")
         tx = None if test is None else features(base.name, test.images, "…and on the held-out test images…")
-        bar = st.progress(0.0, text="Training the new head…")
-
-        def progress(epoch: int, epochs: int, loss: float) -> None:
-            if epoch == epochs or epoch % 5 == 0:
-                bar.progress(epoch / epochs, text=f"Training the new head… epoch {epoch}/{epochs}, loss {loss:.3f}")
-
+        bar = progress_bar("Training the new head…")
         ty = None if test is None else np.asarray(test.labels)
         result = train_head(backbone_model, x, np.asarray(train.labels), len(train.classes), settings,
-                            test_features=tx, test_labels=ty, progress=progress)
-        bar.empty()
+                            test_features=tx, test_labels=ty, progress=bar)
+        bar.done()
         model = with_head(backbone_model, result.head)
         spec = finetuned_spec(base, model, train.classes)
         register_session_model(spec, model)

@@ -19,7 +19,8 @@ from udl_viz.lime_image import (
     run_seeds,
     segment,
 )
-from udl_viz.ui.loaders import resolve
+from udl_viz.ui.loaders import resolve, shared
+from udl_viz.ui.progress import progress_bar
 from udl_viz.ui.sidebar import CnnContext
 
 Params = tuple[tuple[str, float], ...]
@@ -40,21 +41,6 @@ def cached_segments(model_name: str, image_key: str, algorithm: str, params: Par
     return segment(model_pixels(spec, _image), Segmentation(algorithm, dict(params)))
 
 
-def _bar(label: str, steps: int = 50):
-    """A progress bar and its ``progress(done, total)``, redrawn at most ``steps`` times."""
-    bar = st.progress(0.0, text=label)
-    shown = -1
-
-    def report(done: int, total: int) -> None:
-        nonlocal shown
-        step = min(done * steps // total, steps)
-        if step > shown:
-            shown = step
-            bar.progress(step / steps, text=f"{label} {done} of at most {total}")
-
-    return bar, report
-
-
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_lime(model_name: str, image_key: str, target: int, algorithm: str, params: Params,
                 num_samples: int, hide: str, seed: int, early_stop: bool, _image: Image.Image,
@@ -65,12 +51,17 @@ def cached_lime(model_name: str, image_key: str, target: int, algorithm: str, pa
     a point where streamlit can stop this run when the settings change.
     """
     spec, _ = resolve(model_name)
-    bar, report = _bar("Evaluating perturbed images:")
-    result = explain(BatchClassifier.for_spec(fast_model(model_name), spec), model_pixels(spec, _image), _segments, target,
-                     num_samples=num_samples, hide=hide, seed=seed,
-                     stop=StopRule() if early_stop else None, progress=report)
-    bar.empty()
-    return result
+
+    def compute() -> LimeResult:
+        bar = progress_bar("Evaluating perturbed images (at most):")
+        result = explain(BatchClassifier.for_spec(fast_model(model_name), spec), model_pixels(spec, _image),
+                         _segments, target, num_samples=num_samples, hide=hide, seed=seed,
+                         stop=StopRule() if early_stop else None, progress=bar)
+        bar.done()
+        return result
+
+    return shared("lime", model_name, (image_key, target, algorithm, params, num_samples, hide, seed, early_stop),
+                  compute)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -79,11 +70,11 @@ def cached_stability(model_name: str, image_key: str, target: int, algorithm: st
                      _image: Image.Image, _segments: np.ndarray) -> Stability:
     """The same explanation over several seeds (``_segments`` as for ``cached_lime``)."""
     spec, _ = resolve(model_name)
-    bar, report = _bar(f"Running {len(seeds)} seeds: perturbed images")
+    bar = progress_bar(f"Running {len(seeds)} seeds: perturbed images (at most)")
     result = run_seeds(BatchClassifier.for_spec(fast_model(model_name), spec), model_pixels(spec, _image), _segments,
                        target, seeds, num_samples=num_samples, hide=hide,
-                       stop=StopRule() if early_stop else None, progress=report)
-    bar.empty()
+                       stop=StopRule() if early_stop else None, progress=bar)
+    bar.done()
     return result
 
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import streamlit as st
 from PIL import Image
 from torch import nn
 
 from udl_viz.activations import LayerActivations, layer_activations
+from udl_viz.images import content_hash
 from udl_viz.inference import predict
 from udl_viz.models import ModelSpec, get_spec, load_model
+from udl_viz.result_cache import shared_result
+from udl_viz.units.cache import model_fingerprint
 
 SESSION_MODELS_KEY = "session_models"
+T = TypeVar("T")
 
 
 @st.cache_resource(show_spinner="Loading the model…", max_entries=4)
@@ -42,22 +47,39 @@ def resolve(name: str) -> tuple[ModelSpec, nn.Module]:
     return own if own is not None else (get_spec(name), get_model(name))
 
 
+def shared(kind: str, model_name: str, parts: tuple, compute: Callable[[], T]) -> T:
+    """``compute()`` once for every session and process asking for the same result.
+
+    Keyed by ``kind``, the model's name and weights, and ``parts`` (the image's content hash and
+    every setting). Identical requests running at once wait for the first; registry models'
+    results also go to the disk cache other processes share, a session's own models' stay in memory.
+    """
+    _, model = resolve(model_name)
+    own = model_name in session_models()
+    return shared_result((kind, model_name, model_fingerprint(model), *parts), compute, persist=not own)
+
+
 def image_key(image: Image.Image) -> str:
     """A short content hash that identifies an image in caches and session state."""
-    digest = hashlib.sha1(f"{image.mode}{image.size}".encode())
-    digest.update(image.tobytes())
-    return digest.hexdigest()[:16]
+    return content_hash(image)[:16]
+
+
+def freeze(settings: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """Settings as a hashable, order-independent cache key."""
+    return tuple(sorted(settings.items()))
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def cached_predictions(model_name: str, key: str, _image: Image.Image, k: int = 5) -> list[dict]:
     """Top-k predictions for the image identified by ``key``."""
     spec, model = resolve(model_name)
-    return [p.as_dict() for p in predict(model, spec, _image, k)]
+    return shared("predictions", model_name, (key, k),
+                  lambda: [p.as_dict() for p in predict(model, spec, _image, k)])
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_layer_activations(model_name: str, key: str, layer: str, _image: Image.Image) -> LayerActivations:
     """Feature maps at one layer (and every layer's statistics) for the image identified by ``key``."""
     spec, model = resolve(model_name)
-    return layer_activations(model, spec, _image, layer)
+    return shared("layer_activations", model_name, (key, layer),
+                  lambda: layer_activations(model, spec, _image, layer))

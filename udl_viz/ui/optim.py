@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -11,11 +12,11 @@ import streamlit as st
 from udl_viz.optim import landscape as landscape_mod
 from udl_viz.optim.descent import Run, descend
 from udl_viz.optim.minibatch import BatchRun, compare
-from udl_viz.optim.optimizers import OPTIMIZERS, Config, config
+from udl_viz.optim.optimizers import LEARNING_RATE, OPTIMIZERS, Config, config
 from udl_viz.optim.surfaces import ALL, Surface
+from udl_viz.ui.progress import progress_bar
+from udl_viz.ui.settings import setting_widget, setting_widgets
 
-#: Learning rates offered on the log-spaced slider (each surface's default is added).
-LEARNING_RATES = sorted({round(m * 10.0**e, 6) for e in range(-4, 3) for m in (1, 2, 5)})
 N_LANDSCAPE_EXAMPLES = 500
 MAX_LANDSCAPES = 16
 
@@ -46,14 +47,11 @@ def run_descent(surface: Surface, configs: Sequence[Config], starts: Sequence[Se
 
 def lr_slider(label: str, default: float, key: str) -> float:
     """A learning rate on a log-spaced slider."""
-    options = sorted(set(LEARNING_RATES) | {default})
-    return float(st.select_slider(label, options, value=default, key=key, format_func=lambda v: f"{v:g}",
-                                  help="How far to move against the gradient each step. Too small: slow. "
-                                       "Too large: overshoot, zigzag or diverge."))
+    return setting_widget(replace(LEARNING_RATE, default=default), key, label=label)
 
 
 def optimizer_settings(surface: Surface, names: Sequence[str], key: str) -> list[Config]:
-    """Learning rate and hyperparameters for each optimizer, defaulting to what suits ``surface``."""
+    """Learning rate and torch.optim hyperparameters for each optimizer, defaulting to what suits ``surface``."""
     configs = []
     for name in names:
         spec = OPTIMIZERS[name]
@@ -61,14 +59,7 @@ def optimizer_settings(surface: Surface, names: Sequence[str], key: str) -> list
         with st.expander(f"{spec.label}: settings", expanded=len(names) == 1):
             st.caption(spec.blurb)
             lr = lr_slider("learning rate", surface.lr[name], f"{prefix}_lr")
-            hyper = {}
-            for h in spec.hypers:
-                if h.name == "eps":
-                    hyper[h.name] = st.number_input(h.label, h.low, h.high, h.default, step=h.default,
-                                                    format="%.1e", help=h.help, key=f"{prefix}_{h.name}")
-                else:
-                    hyper[h.name] = st.slider(h.label, h.low, h.high, h.default, step=0.001, format="%.3f",
-                                              help=h.help, key=f"{prefix}_{h.name}")
+            hyper = setting_widgets(spec.hypers, prefix, columns=1)
         configs.append(config(name, lr, **hyper))
     return configs
 
@@ -102,7 +93,8 @@ def random_starts(surface: Surface, n: int, seed: int) -> list[list[float]]:
 @st.cache_resource(show_spinner="Loading the digits CNN and its training path…")
 def digits_setup():
     """The trained digits CNN, a fixed set of training digits and the per-epoch weights."""
-    from udl_viz.models.digits import digits_split, load_trajectory
+    from udl_viz.datasets.digits import digits_split
+    from udl_viz.models.digits import load_trajectory
     from udl_viz.ui.loaders import resolve
 
     _, model = resolve("digits_cnn")
@@ -122,14 +114,10 @@ def cached_landscape(directions: str, resolution: int, span: float, seed: int) -
     store, key = _landscapes(), (directions, resolution, span, seed)
     if key not in store:
         model, x, y, trajectory = digits_setup()
-        bar = st.progress(0.0, text="Evaluating the loss on the grid…")
-
-        def progress(done: int, total: int) -> None:
-            bar.progress(done / total, text=f"Evaluating the loss on the grid… {done}/{total}")
-
+        bar = progress_bar("Evaluating the loss on the grid…")
         store[key] = landscape_mod.loss_landscape(model, x, y, trajectory, directions=directions,
-                                                  resolution=resolution, span=span, seed=seed, progress=progress)
-        bar.empty()
+                                                  resolution=resolution, span=span, seed=seed, progress=bar)
+        bar.done()
         while len(store) > MAX_LANDSCAPES:
             store.pop(next(iter(store)))
     return store[key]

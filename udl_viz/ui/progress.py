@@ -10,15 +10,23 @@ from udl_viz.progress import Progress
 
 
 class ProgressBar:
-    """A progress bar with the expected time left; call it as ``bar(done, total)``, then ``bar.done()``."""
+    """A progress bar with the expected time left; call it as ``bar(done, total)``, then ``bar.done()``.
+
+    ``label`` may be changed between calls (e.g. to name the item being worked on). The bar is redrawn
+    only when it moves by a whole percent or the label changes: each redraw is a message to the browser.
+    """
 
     def __init__(self, label: str) -> None:
         self.label = label
         self.started = time.perf_counter()
         self.bar = st.progress(0.0, text=label)
+        self.shown: tuple[int, str] | None = None
 
     def __call__(self, done: int, total: int) -> None:
         fraction = min(1.0, done / total) if total else 1.0
+        if self.shown == (state := (int(fraction * 100), self.label)):
+            return
+        self.shown = state
         text = self.label
         elapsed = time.perf_counter() - self.started
         if 0 < fraction < 1 and elapsed > 1:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -12,7 +11,8 @@ from udl_viz.attribution import METHODS, AttributionResult, get_method
 from udl_viz.attribution.faithfulness import Faithfulness, deletion_insertion, random_map
 from udl_viz.attribution.sanity import SanityCheck, cascading_randomisation
 from udl_viz.models import ModelSpec
-from udl_viz.ui.loaders import resolve
+from udl_viz.ui.loaders import freeze, resolve, shared
+from udl_viz.ui.progress import Progress, progress_bar
 from udl_viz.ui.settings import setting_widgets
 from udl_viz.ui.sidebar import CnnContext
 
@@ -23,18 +23,17 @@ SETTINGS_KEY = "saliency_settings"
 Settings = tuple[tuple[str, Any], ...]
 
 
-def freeze(settings: dict[str, Any]) -> Settings:
-    """Settings as a hashable, order-independent cache key."""
-    return tuple(sorted(settings.items()))
-
-
 @st.cache_data(show_spinner=False, max_entries=256)
 def cached_attribution(model_name: str, key: str, method: str, settings: Settings, target: int,
                        _image: Image.Image) -> AttributionResult:
     """One method's map for the image identified by ``key``."""
     spec, model = resolve(model_name)
-    x = spec.preprocess(_image).unsqueeze(0)
-    return get_method(method).attribute(model, x, target, spec=spec, **dict(settings))
+
+    def compute() -> AttributionResult:
+        x = spec.preprocess(_image).unsqueeze(0)
+        return get_method(method).attribute(model, x, target, spec=spec, **dict(settings))
+
+    return shared("attribution", model_name, (key, method, settings, target), compute)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -52,7 +51,7 @@ def cached_faithfulness(model_name: str, key: str, method: str, settings: Settin
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_sanity(model_name: str, key: str, method: str, settings: Settings, target: int, max_steps: int,
-                  _image: Image.Image, _progress: Callable[[float, str], None] | None = None) -> SanityCheck:
+                  _image: Image.Image, _progress: Progress | None = None) -> SanityCheck:
     """Cascading randomisation of a copy of the model, for one method and the image ``key``."""
     spec, model = resolve(model_name)
     x = spec.preprocess(_image).unsqueeze(0)
@@ -73,14 +72,15 @@ def explain(ctx: CnnContext, method: str, target: int) -> AttributionResult | No
 
 def explain_all(ctx: CnnContext, methods: list[str], target: int) -> dict[str, AttributionResult]:
     """Several methods' maps, with a progress bar while they are computed."""
-    bar = st.progress(0.0, text="Computing the maps…")
+    bar = progress_bar("Computing the maps…")
     results = {}
     for i, method in enumerate(methods):
-        bar.progress(i / len(methods), text=f"Computing {METHODS[method].label}…")
+        bar.label = f"Computing {METHODS[method].label}…"
+        bar(i, len(methods))
         result = explain(ctx, method, target)
         if result is not None:
             results[method] = result
-    bar.empty()
+    bar.done()
     return results
 
 

@@ -10,7 +10,7 @@ from torch import nn
 
 from udl_viz.images import ImageError, load_image
 from udl_viz.inference import Prediction
-from udl_viz.models import DEFAULT_MODEL, REGISTRY, ModelSpec, ModelUnavailable
+from udl_viz.models import DEFAULT_MODEL, IMAGE_CLASSIFICATION, ModelSpec, ModelUnavailable, select
 from udl_viz.samples import load_sample, sample_names
 from udl_viz.ui.loaders import cached_predictions, get_model, image_key, session_models
 
@@ -24,6 +24,7 @@ IMAGE_KEY = "cnn_image"  # (key, PIL image, label)
 UPLOADS_KEY = "cnn_uploads"  # {key: (label, PIL image)}, this session's uploads
 LAST_FILE_KEY = "cnn_last_file"  # (file_id, error message or None) of the newest upload
 MAX_UPLOADS = 20
+CNN_MODELS = select(task=IMAGE_CLASSIFICATION)  # the registry's image classifiers
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "tif", "tiff", "gif"]
 
 
@@ -45,13 +46,13 @@ def _model_label(name: str) -> str:
     own = session_models().get(name)
     if own is not None:
         return f"{own[0].title} (yours, this session only)"
-    spec = REGISTRY[name]
+    spec = CNN_MODELS[name]
     return spec.title if spec.unavailable_reason() is None else f"{spec.title} (unavailable: weights not on this computer)"
 
 
 def _pick_model() -> tuple[ModelSpec, nn.Module]:
     own = session_models()
-    names = list(REGISTRY) + list(own)
+    names = list(CNN_MODELS) + list(own)
     # Synced with ?model=NAME by hand: a bound widget would put the display label in the URL.
     if st.session_state.get(MODEL_KEY) not in names:
         st.session_state[MODEL_KEY] = st.query_params.get(MODEL_KEY, DEFAULT_MODEL)
@@ -66,12 +67,12 @@ def _pick_model() -> tuple[ModelSpec, nn.Module]:
         st.query_params[MODEL_KEY] = choice
     if choice in own:
         return own[choice]
-    spec = REGISTRY[choice]
+    spec = CNN_MODELS[choice]
     try:
         return spec, get_model(choice)
     except ModelUnavailable as exc:
-        st.sidebar.error(f"{exc}\n\nShowing {REGISTRY[DEFAULT_MODEL].title} instead.")
-        return REGISTRY[DEFAULT_MODEL], get_model(DEFAULT_MODEL)
+        st.sidebar.error(f"{exc}\n\nShowing {CNN_MODELS[DEFAULT_MODEL].title} instead.")
+        return CNN_MODELS[DEFAULT_MODEL], get_model(DEFAULT_MODEL)
 
 
 def _remember(image: Image.Image, label: str) -> None:

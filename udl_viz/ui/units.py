@@ -13,6 +13,7 @@ from torch import nn
 
 from udl_viz.images import ImageError
 from udl_viz.models import ModelSpec
+from udl_viz.ui.progress import progress_bar
 from udl_viz.ui.sidebar import uploaded_images
 from udl_viz.units.cache import folder_indexes, load_cached, model_fingerprint, unit_indexes
 from udl_viz.units.collections import (
@@ -103,15 +104,10 @@ def layer_index(model: nn.Module, spec: ModelSpec, source: Source, layer: str) -
     layers = [*(entry.path for entry in spec.layers), OUTPUT]
     if layer not in layers:
         layers.append(layer)
-    bar = st.progress(0.0, text=f"Indexing {collection.name}…")
     where = "this session" if private else "disk"
-
-    def progress(done: int, total: int) -> None:
-        bar.progress(done / max(total, 1), text=f"Indexing {collection.name}: {done} of {total} crops "
-                                               f"through {len(layers)} layers (once; then kept on {where})")
-
-    indexes = unit_indexes(model, spec, collection, layers, progress=progress, persist=not private)
-    bar.empty()
+    bar = progress_bar(f"Indexing {collection.name}: crops through {len(layers)} layers (once; then kept on {where})")
+    indexes = unit_indexes(model, spec, collection, layers, progress=bar, persist=not private)
+    bar.done()
     if private:
         mine.clear()  # only the latest set of uploads is kept
         mine[key] = indexes
@@ -139,12 +135,7 @@ def synthesis(model: nn.Module, spec: ModelSpec, layer: str, unit: int, objectiv
     found = load_visualization(model, spec, layer, unit, objective=objective, steps=steps, size=size)
     if found is not None or not run():
         return found
-    bar = st.progress(0.0, text="Synthesizing…")
-
-    def progress(done: int, total: int) -> None:
-        bar.progress(done / total, text=f"Gradient ascent: step {done} of {total}")
-
-    result = cached_visualize(model, spec, layer, unit, objective=objective, steps=steps, size=size,
-                              progress=progress)
-    bar.empty()
+    bar = progress_bar("Synthesizing by gradient ascent…")
+    result = cached_visualize(model, spec, layer, unit, objective=objective, steps=steps, size=size, progress=bar)
+    bar.done()
     return result

@@ -26,7 +26,7 @@ def input_panel(ctx: CnnContext, key: str = "predictions") -> tuple[DeltaGenerat
     """
     image_col, bars_col, controls = st.columns([1, 2, 2])
     # No caption under the image: the bars' caption names the prediction, and the row stays one image high.
-    image_col.image(ctx.spec.preprocess.view(ctx.image).convert("RGB"), width="stretch")
+    image_col.image(ctx.spec.preprocess.pixels(ctx.image), width="stretch")
     with bars_col:
         prediction_panel(ctx, key)
     return bars_col, controls

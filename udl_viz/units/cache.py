@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import weakref
 from collections.abc import Sequence
@@ -19,19 +18,12 @@ import torch
 from torch import nn
 
 from udl_viz.models.spec import ModelSpec
+from udl_viz.progress import Progress
+from udl_viz.result_cache import cache_dir
 from udl_viz.units.collections import Collection
-from udl_viz.units.index import DEFAULT_K, Progress, UnitIndex, build_indexes
+from udl_viz.units.index import DEFAULT_K, UnitIndex, build_indexes
 
 _FINGERPRINTS: weakref.WeakKeyDictionary[nn.Module, str] = weakref.WeakKeyDictionary()
-
-
-def cache_dir() -> Path:
-    """The udl_viz cache folder (created on demand by writers)."""
-    env = os.environ.get("UDL_VIZ_CACHE")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "udl_viz"
 
 
 def model_fingerprint(model: nn.Module) -> str:
@@ -77,11 +69,13 @@ def store(index: UnitIndex) -> Path:
 
 
 def unit_indexes(model: nn.Module, spec: ModelSpec, collection: Collection, layers: Sequence[str], *,
-                 k: int = DEFAULT_K, batch_size: int = 16, progress: Progress | None = None,
-                 use_cache: bool = True, persist: bool = True, on_error=None) -> dict[str, UnitIndex]:
+                 k: int = DEFAULT_K, batch_size: int | None = 16, progress: Progress | None = None,
+                 use_cache: bool = True, persist: bool = True, on_error=None, onnx: bool = False
+                 ) -> dict[str, UnitIndex]:
     """The index of each layer: from the cache when there, else one pass for all missing layers.
 
     ``use_cache=False`` rebuilds every layer; ``persist=False`` neither reads nor writes the cache.
+    ``onnx`` and ``batch_size`` are passed to ``build_indexes``.
     """
     fingerprint = model_fingerprint(model)
     found = {}
@@ -93,7 +87,7 @@ def unit_indexes(model: nn.Module, spec: ModelSpec, collection: Collection, laye
     missing = [layer for layer in layers if layer not in found]
     if missing:
         built = build_indexes(model, spec, collection, missing, k=k, fingerprint=fingerprint,
-                              batch_size=batch_size, progress=progress, on_error=on_error)
+                              batch_size=batch_size, progress=progress, on_error=on_error, onnx=onnx)
         if persist:
             for index in built.values():
                 store(index)

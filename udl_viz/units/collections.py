@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from udl_viz.images import load_image
+from udl_viz.images import content_hash, load_image
 from udl_viz.models.spec import ModelSpec
 
 EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif"}
@@ -118,16 +118,10 @@ class Collection:
 
 def crop_input(image: Image.Image, crop: Crop, spec: ModelSpec) -> torch.Tensor:
     """The model input (C, S, S) for one crop of an image."""
-    pre = spec.preprocess
-    mode = "L" if pre.grayscale else "RGB"
-    view = (image if image.mode == mode else image.convert(mode)).resize((pre.crop, pre.crop), pre.resample,
-                                                                         box=crop.box)
+    view = spec.preprocess.view(image, box=crop.box)
     if crop.flip:
         view = view.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
-    pixels = np.asarray(view, dtype=np.float32)
-    if pixels.ndim == 2:
-        pixels = pixels[..., None]
-    return pre.scale(torch.from_numpy(pixels).permute(2, 0, 1).contiguous())
+    return spec.preprocess.to_input(view)
 
 
 def crop_pixels(image: Image.Image, box: tuple[float, float, float, float], flip: bool = False,
@@ -188,14 +182,6 @@ def batches(collection: Collection, spec: ModelSpec, images: Sequence[int], batc
         yield Batch(torch.stack(xs), np.array(ids), np.array(owners), crops)
 
 
-def _content_hash(images: Sequence[Image.Image]) -> str:
-    digest = hashlib.sha1()
-    for image in images:
-        digest.update(f"{image.mode}{image.size}".encode())
-        digest.update(image.tobytes())
-    return digest.hexdigest()
-
-
 def image_collection(name: str, kind: str, images: dict[str, Image.Image], crops: int = 0,
                      seed: int = 0, fingerprint: str | None = None) -> Collection:
     """A collection of in-memory images keyed by label (built-in samples, uploads).
@@ -203,7 +189,7 @@ def image_collection(name: str, kind: str, images: dict[str, Image.Image], crops
     ``fingerprint`` may stand in for hashing the pixels when the caller already has content keys.
     """
     labels, pictures = list(images), list(images.values())
-    return Collection(name, kind, labels, pictures.__getitem__, fingerprint or _content_hash(pictures),
+    return Collection(name, kind, labels, pictures.__getitem__, fingerprint or content_hash(*pictures),
                       crops, seed)
 
 
@@ -219,7 +205,7 @@ def digits_collection() -> Collection:
     """scikit-learn's 1,797 handwritten digits (8×8), each seen whole, for ``digits_cnn``."""
     from sklearn.datasets import load_digits
 
-    from udl_viz.models.digits import digit_image
+    from udl_viz.datasets.digits import digit_image
 
     data = load_digits()
     images = {f"digit {i} (a {t})": digit_image(pixels, scale=1)

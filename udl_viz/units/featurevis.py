@@ -23,8 +23,9 @@ from torch import nn
 
 from udl_viz.hooks import activations, private_view
 from udl_viz.models.spec import ModelSpec
+from udl_viz.progress import Progress, report
 from udl_viz.units.cache import cache_dir, model_fingerprint
-from udl_viz.units.index import Progress, atomic_write, unit_maxima
+from udl_viz.units.index import atomic_write, unit_maxima
 from udl_viz.units.receptive import OUTPUT, receptive_field, run_to
 
 #: Lucid's colour decorrelation: the square root of ImageNet's RGB covariance.
@@ -153,8 +154,7 @@ def visualize(model: nn.Module, spec: ModelSpec, layer: str, unit: int, *, objec
         param.spectrum.grad = grad
         optimizer.step()
         trace.append(float(value.detach()))
-        if progress:
-            progress(step + 1, steps)
+        report(progress, step + 1, steps)
     with torch.no_grad():
         final = param()
         x = pixels_to_input(spec, 255 * final)

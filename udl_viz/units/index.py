@@ -20,8 +20,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from udl_viz.hooks import capture, private_view
 from udl_viz.models.spec import ModelSpec
+from udl_viz.progress import Progress, report
+from udl_viz.runtime import Forward, prefetched
 from udl_viz.units.collections import Collection, Crop, batches, to_original
 from udl_viz.units.receptive import OUTPUT, ReceptiveField, receptive_fields
 
@@ -30,7 +31,6 @@ DEFAULT_K = 16
 FORMAT_VERSION = 1
 #: Keep the crops of at most about this many samples in memory while indexing.
 PRUNE_AT = 50_000
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -160,12 +160,15 @@ def unit_maxima(acts: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
 
 def build_indexes(model: nn.Module, spec: ModelSpec, collection: Collection, layers: Sequence[str],
                   *, k: int = DEFAULT_K, fingerprint: str = "", shard: tuple[int, int] = (0, 1),
-                  batch_size: int = 16, progress: Progress | None = None,
-                  on_error: Callable[[int, Exception], None] | None = None) -> dict[str, UnitIndex]:
+                  batch_size: int | None = 16, progress: Progress | None = None,
+                  on_error: Callable[[int, Exception], None] | None = None, onnx: bool = False) -> dict[str, UnitIndex]:
     """Index every layer in ``layers`` (module paths or ``OUTPUT``) in one pass over the collection.
 
     ``shard=(i, n)`` indexes only the i-th of n slices of the images; ``merge`` joins the slices.
     ``progress(done, total)`` is called after each batch, counting samples. Safe on a shared model.
+    ``onnx=True`` runs the forward pass in ONNX Runtime when it gives torch's outputs (exported
+    once per ``fingerprint``, see ``udl_viz.runtime``); ``batch_size=None`` picks the engine's
+    fastest. Images are decoded in a background thread while the model runs.
     """
     if k < 1:
         raise ValueError("k must be at least 1")
@@ -175,22 +178,23 @@ def build_indexes(model: nn.Module, spec: ModelSpec, collection: Collection, lay
                          f"{len(collection)} images")
     fields = receptive_fields(model, layers, spec.input_size, spec.channels)
     total = len(images) * collection.samples_per_image
-    view = private_view(model)
     paths = [p for p in layers if p != OUTPUT]
+    forward = Forward(model, spec, paths, fingerprint=fingerprint if onnx else "")
     tops: dict[str, _TopK] = {}
     crops: dict[int, tuple[int, Crop]] = {}  # sample id -> (image, crop), for the final boxes
-    done = seen = 0
+    seen = 0
+    failures: list[int] = []
 
     def failed(i: int, exc: Exception) -> None:
-        nonlocal done
-        done += collection.samples_per_image  # a skipped image still counts towards the progress
+        failures.append(i)  # runs in the decoding thread; a skipped image still counts towards the progress
         on_error(i, exc)
 
-    if progress:
-        progress(0, total)
-    with torch.inference_mode(), capture(view, paths) as store:
-        for batch in batches(collection, spec, images, batch_size, on_error and failed):
-            logits = view(batch.x)
+    report(progress, 0, total)
+    decoded = batches(collection, spec, images, batch_size or forward.batch_size, on_error and failed)
+    with torch.inference_mode():
+        for batch in prefetched(decoded):
+            logits, *maps = (torch.from_numpy(a) for a in forward(batch.x))
+            store = dict(zip(paths, maps, strict=True))
             for layer in layers:
                 values, positions = unit_maxima(logits if layer == OUTPUT else store[layer])
                 top = tops.get(layer) or tops.setdefault(layer, _TopK(values.shape[1], k))
@@ -199,12 +203,11 @@ def build_indexes(model: nn.Module, spec: ModelSpec, collection: Collection, lay
             if len(crops) > PRUNE_AT:  # forget samples that no unit ranks any more
                 alive = set(np.unique(np.concatenate([t.samples.ravel() for t in tops.values()])).tolist())
                 crops = {s: c for s, c in crops.items() if s in alive}
-            done += len(batch.samples)
             seen += len(batch.samples)
-            if progress:
-                progress(done, total)
-    if progress and total and done == total:
-        progress(done, total)  # when the last images failed to load, no batch reported them
+            report(progress, seen + len(failures) * collection.samples_per_image, total)
+    done = seen + len(failures) * collection.samples_per_image
+    if total and done == total:
+        report(progress, done, total)  # when the last images failed to load, no batch reported them
     return {layer: _finish(tops.get(layer), fields[layer], crops, collection, spec, layer, k,
                            fingerprint, shard, seen) for layer in layers}
 

@@ -1,0 +1,53 @@
+"""`--help` and argument errors come back without importing torch; the parsers' name tables match the engine."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PROBE = """
+import contextlib, io, sys
+from udl_viz.cli import build_parser, main
+
+parser = build_parser()
+commands = [["--help"]] + [[name, "--help"] for name in parser._subparsers._group_actions[0].choices]
+commands += [["patches", "merge", "--help"], ["embeddings", "pairs", "--help"]]
+for argv in commands:
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        try:
+            main(argv)
+        except SystemExit as done:
+            assert done.code == 0, argv
+    assert "usage:" in out.getvalue(), argv
+errors = io.StringIO()
+with contextlib.redirect_stderr(errors):
+    codes = [main(["descend", "--surface", "quadratic", "--optimizer", "adam", "--lr", "nan", "--steps", "1",
+                   "--start=1,1"]),
+             main(["explain", "--method", "ig", "--set", "steps=inf", "--out-dir", ".", "x.png"]),
+             main(["predict", "--top", "0", "x.png"])]
+assert codes == [2, 2, 2], codes
+heavy = sorted(m for m in ("torch", "numpy", "captum", "lime", "gensim", "PIL") if m in sys.modules)
+print(len(commands), heavy)
+"""
+
+
+def test_help_and_argument_errors_import_no_torch():
+    done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    count, heavy = done.stdout.split(maxsplit=1)
+    assert int(count) >= 9 and heavy.strip() == "[]"
+
+
+def test_name_tables_match_the_engine_registries():
+    from udl_viz.attribution import METHODS
+    from udl_viz.cli import catalog
+    from udl_viz.optim.optimizers import OPTIMIZERS
+    from udl_viz.optim.surfaces import ALL
+
+    assert {name: (s.dim, s.title) for name, s in ALL.items()} == catalog.SURFACES
+    assert {name: (o.label, o.blurb, tuple(h.name for h in o.hypers))
+                                  for name, o in OPTIMIZERS.items()} == catalog.OPTIMIZERS
+    assert {name: m.label for name, m in METHODS.items()} == catalog.METHODS

@@ -1,0 +1,1 @@
+"""Data sets the models are trained and shown on: scikit-learn's digits, statsmodels' sunspots."""

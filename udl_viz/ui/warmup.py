@@ -1,0 +1,83 @@
+"""Warm start: the default model and the default sample's first-page results, ready before visitors.
+
+``app.py`` calls ``start_warmup()`` on its first run in a process (the first visitor, or the
+start-up probe ``python -m udl_viz serve`` sends to ``/_stcore/script-health-check``). The work
+runs in a background thread, so the server keeps answering meanwhile; a page that asks for the
+same result while it runs waits for it instead of computing it again (single-flight).
+``$UDL_VIZ_WARMUP=0`` turns it off; when ``$UDL_VIZ_READY_FILE`` is set, a JSON line is written
+there once the warm-up is over (how ``serve`` knows a replica can take traffic).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+
+import streamlit as st
+
+READY_FILE_ENV = "UDL_VIZ_READY_FILE"
+THREAD_NAME = "udl_viz-warmup"
+#: The Layer activations page opens on this layer (the third named layer, or the last if fewer).
+DEFAULT_LAYER_INDEX = 2
+
+
+def default_layer(layers: list[str]) -> str:
+    """The layer the Layer activations page shows first."""
+    return layers[min(DEFAULT_LAYER_INDEX, len(layers) - 1)]
+
+
+def warm() -> dict:
+    """Load the default model and compute the default sample's predictions and layer activations."""
+    from udl_viz.models import DEFAULT_MODEL, get_spec
+    from udl_viz.samples import load_sample, sample_names
+    from udl_viz.ui.loaders import (
+        cached_layer_activations,
+        cached_predictions,
+        get_model,
+        image_key,
+    )
+
+    started = time.perf_counter()
+    spec = get_spec(DEFAULT_MODEL)
+    get_model(DEFAULT_MODEL)
+    sample = sample_names(digits=spec.preprocess.grayscale)[0]
+    image = load_sample(sample)
+    key = image_key(image)
+    cached_predictions(spec.name, key, image, 5)
+    cached_layer_activations(spec.name, key, default_layer([layer.path for layer in spec.layers]), image)
+    return {"model": spec.name, "sample": sample, "seconds": round(time.perf_counter() - started, 3)}
+
+
+class _QuietWarmup(logging.Filter):
+    """Drop streamlit's "missing ScriptRunContext" notes from the warm-up thread (it has no session, by design)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return threading.current_thread().name != THREAD_NAME
+
+
+def _run() -> None:
+    try:
+        record = {"ready": True, **warm()}
+    except Exception as exc:  # noqa: BLE001 (a failed warm-up must not stop the server: pages still work)
+        record = {"ready": True, "error": f"{type(exc).__name__}: {exc}"}
+    ready_file = os.environ.get(READY_FILE_ENV)
+    if ready_file:
+        path = Path(ready_file)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(record) + "\n")
+        tmp.replace(path)
+
+
+@st.cache_resource(show_spinner=False)
+def start_warmup() -> threading.Thread | None:
+    """Start the warm-up once per process, in the background; returns its thread (None if turned off)."""
+    if os.environ.get("UDL_VIZ_WARMUP", "1") == "0":
+        return None
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_QuietWarmup())
+    thread = threading.Thread(target=_run, name=THREAD_NAME, daemon=True)
+    thread.start()
+    return thread
