@@ -15,7 +15,7 @@ from udl_viz.ui.gan import (
 )
 from udl_viz.ui.layout import page_setup
 
-page_setup("Generative models: counterfeiter against cop",
+page_setup("Generative models: counterfeiter vs cop",
            "A GAN's generator (the counterfeiter) turns random noise into data; its discriminator (the cop) "
            "learns to tell that data from the real thing. Each improves by beating the other, until the fakes "
            "look real.")
