@@ -36,7 +36,8 @@ def page_setup(title: str, caption: str, icon: str = "🔬") -> None:
                            "Add ?projector=true to a link to open it this way.")
     st.html(f"<style>{style.PAGE_CSS}{style.PROJECTOR_CSS if projector_mode() else ''}</style>")
     if projector_mode() and lecture.current_step() is not None:
-        head, nav = st.columns([5, 2], vertical_alignment="center")
+        # A narrow column of arrow links leaves the title the width to stay on one line.
+        head, nav = st.columns([10, 1], vertical_alignment="center")
         with nav:
             lecture.step_links()
         with head:
