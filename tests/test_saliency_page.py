@@ -71,7 +71,7 @@ def test_every_view_on_digits_cnn():
     assert all(len(t["y"]) == 5 for t in corr["data"])  # trained model + 4 layer groups
 
 
-def test_display_controls_do_not_recompute(monkeypatch):
+def test_display_controls_do_not_recompute(monkeypatch, private_cache):  # no result from an earlier run
     st.cache_data.clear()
     calls = []
     real = base.Attribution.attribute
