@@ -22,10 +22,10 @@ import plotly.io as pio
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from udl_viz.figures.descent import contour_figure, race_title  # noqa: E402
 from udl_viz.optim.descent import race  # noqa: E402
-from udl_viz.optim.figures import contour_figure  # noqa: E402
 from udl_viz.optim.optimizers import OPTIMIZERS, config  # noqa: E402
-from udl_viz.optim.surfaces import SURFACES, grid  # noqa: E402
+from udl_viz.optim.surfaces import SURFACES, grid, surface_view  # noqa: E402
 
 SURFACE = SURFACES["rosenbrock"]
 CONFIGS = [config(name, SURFACE.lr[name]) for name in OPTIMIZERS]
@@ -36,7 +36,8 @@ def fast(steps: int) -> dict[str, float]:
     t0 = time.perf_counter(), time.process_time()
     runs = race(SURFACE, CONFIGS, SURFACE.start, steps)
     t1 = time.perf_counter(), time.process_time()
-    fig = contour_figure(SURFACE, runs)
+    view = surface_view(SURFACE)
+    fig = contour_figure(view, runs, race_title(view, runs))
     t2 = time.perf_counter(), time.process_time()
     payload = pio.to_json(fig, validate=False)
     t3 = time.perf_counter(), time.process_time()

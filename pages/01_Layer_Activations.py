@@ -72,6 +72,6 @@ show_figure(filter_tiles_figure(filters, f"{len(filters)} learned {filters.shape
 st.caption("The first layer's weights can be drawn as tiny images: most are edge and colour detectors.")
 
 st.subheader("Activation statistics per layer")
-show_figure(layer_stats_figure(acts.layer_stats), key="stats")
+show_figure(layer_stats_figure(acts.layer_stats, "Activation statistics per layer"), key="stats")
 st.dataframe(acts.layer_stats, hide_index=True, column_config={"fraction_zero": "share of activations ≤ 0"})
 st.caption("Deeper layers have more channels and smaller maps; ReLU makes many activations exactly zero.")

@@ -1,5 +1,7 @@
 """What a unit has learned: the patches of a collection that excite it most, and its synthesized image."""
 
+from dataclasses import replace
+
 import numpy as np
 import streamlit as st
 
@@ -7,9 +9,10 @@ from udl_viz.figures.units import ascent_figure, patch_grid_figure, source_figur
 from udl_viz.images import ImageError
 from udl_viz.ui import units as ui
 from udl_viz.ui.layout import page_setup, show_figure
+from udl_viz.ui.settings import setting_widget
 from udl_viz.ui.sidebar import cnn_sidebar
 from udl_viz.ui.widgets import data_key
-from udl_viz.units.featurevis import default_objective
+from udl_viz.units.featurevis import AUTO, OBJECTIVE, PATCHES, STEPS, default_objective
 from udl_viz.units.receptive import OUTPUT, ReceptiveFieldError
 
 page_setup("What a unit has learned", "A unit is one channel of a layer: a detector for one kind of pattern. "
@@ -59,7 +62,9 @@ with c3:
                                    help="The unit is one channel of the layer. Starts at the unit with the "
                                         "strongest response in this collection."))
 
-count = c4.slider("Patches to show", 1, index.values.shape[1], min(8, index.values.shape[1]))
+kept = index.values.shape[1]
+with c4:
+    count = setting_widget(replace(PATCHES, maximum=kept, default=min(PATCHES.default, kept)), "units_count")
 hits = index.top(unit, count)
 what = names[unit] if layer == OUTPUT else f"{layer}, unit {unit}"
 left, right = st.columns([3, 2])
@@ -81,14 +86,10 @@ with left:
                    "pattern the collection lacks.")
 with right:
     st.subheader("Its favourite image")
-    objectives = {"channel": "the whole channel: its pattern as a texture",
-                  "neuron": "one unit at the centre: its receptive field, like the patches"}
-    objective = "neuron" if layer == OUTPUT else st.radio(
-        "Maximize", list(objectives), index=list(objectives).index(default_objective(spec)),
-        format_func=objectives.get, key=f"units_objective_{spec.name}")
-    steps = st.select_slider("Gradient-ascent steps", options=[32, 64, 128, 256], value=64)
-    auto = st.toggle("Synthesize automatically", value=spec.input_size <= 64, key=f"units_auto_{spec.name}",
-                     help="Synthesis runs the network forwards and backwards once per step.")
+    objective = "neuron" if layer == OUTPUT else setting_widget(OBJECTIVE, f"units_objective_{spec.name}",
+                                                                default_objective(spec))
+    steps = setting_widget(STEPS, "units_steps")
+    auto = setting_widget(AUTO, f"units_auto_{spec.name}", spec.input_size <= 64)
     vis = ui.synthesis(model, spec, layer, unit, objective, steps,
                        run=lambda: auto or st.button("Synthesize", type="primary",
                                                      help="Gradient ascent from noise; seconds to a minute."))

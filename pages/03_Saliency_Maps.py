@@ -4,7 +4,9 @@ import streamlit as st
 
 from udl_viz.attribution import METHODS
 from udl_viz.figures.saliency import (
+    MAGNITUDE_LEGEND,
     RANDOM_LABEL,
+    SIGNED_LEGEND,
     auc_scatter_figure,
     faithfulness_figure,
     map_grid_figure,
@@ -18,9 +20,8 @@ from udl_viz.ui.saliency import (
     RANDOM,
     cached_faithfulness,
     cached_sanity,
-    cost_label,
     explain,
-    explain_all,
+    map_tiles,
     settings_widgets,
     stored_settings,
 )
@@ -94,10 +95,9 @@ elif section == "All methods side by side":
     if not chosen:
         st.warning("Pick at least one method to compare.")
         st.stop()
-    results = explain_all(ctx, chosen, target)
-    tiles = [(f"{METHODS[m].label}<br>{cost_label(r)}", r.map) for m, r in results.items()]
-    show_figure(map_grid_figure(pixels, tiles, f"{len(tiles)} explanations of '{target_name}'", opacity=opacity,
-                                absolute=not signed), key="saliency_grid")
+    st.subheader(f"{len(chosen)} explanations of '{target_name}'")
+    st.caption((MAGNITUDE_LEGEND if not signed else SIGNED_LEGEND).replace("<br>", "; ") + ". Quick methods come first.")
+    results = map_tiles(ctx, chosen, target, pixels, opacity=opacity, absolute=not signed)
     st.caption("**What am I looking at?** The same photo explained by each method"
                + (" (magnitude only: switch on **Signed view** for for/against). " if not signed else ". ")
                + "Each tile is scaled to its own strongest values (the top 0.5 % are clipped). Under each name: forward and backward passes "
@@ -130,12 +130,14 @@ elif section == "Faithfulness":
     bar.done()
     a, b = st.columns(2)
     with a:
-        show_figure(faithfulness_figure({k: f.deletion for k, f in curves.items()}, "deletion"), key="saliency_deletion")
+        show_figure(faithfulness_figure({k: f.deletion for k, f in curves.items()}, "deletion",
+                                        "Deletion (lower area is better)"), key="saliency_deletion")
     with b:
-        show_figure(faithfulness_figure({k: f.insertion for k, f in curves.items()}, "insertion"),
+        show_figure(faithfulness_figure({k: f.insertion for k, f in curves.items()}, "insertion",
+                                        "Insertion (higher area is better)"),
                     key="saliency_insertion")
     rows = [{"method": k, "deletion_auc": f.deletion.auc, "insertion_auc": f.insertion.auc} for k, f in curves.items()]
-    show_figure(auc_scatter_figure(rows), key="saliency_auc")
+    show_figure(auc_scatter_figure(rows, "Faithfulness at a glance: top-left is best"), key="saliency_auc")
     st.caption("A method that does not beat the random map on this image is not telling you what the network used. "
                "Grey pixels scattered at random also fool the network, so random deletion can look strong.")
     st.dataframe(rows, hide_index=True, column_config={
@@ -169,7 +171,9 @@ else:
         bar.done()
     if checks:
         show_figure(sanity_correlation_figure({METHODS[m].label: ([s.label for s in c.steps], [s.spearman for s in c.steps])
-                                               for m, c in checks.items()}), key="saliency_sanity_corr")
+                                               for m, c in checks.items()},
+                                              "Cascading randomisation: does the map still match the trained model's?"),
+                    key="saliency_sanity_corr")
         st.caption("Spearman rank correlation of |map| with the trained model's |map|. It should drop towards 0 "
                    "as layers are randomised; a method that stays near 1 is exposed.")
         for method, check in checks.items():

@@ -101,11 +101,11 @@ show_figure(weights_bar_figure(result.weights, f"Superpixel weights for '{class_
 st.caption("The ten superpixels most for and most against the class.")
 
 if result.trace:
-    show_figure(convergence_figure(result.trace, StopRule.target, "Has the explanation converged?"),
+    show_figure(convergence_figure(result.trace, "Has the explanation converged?"),
                 key="lime_convergence")
     st.caption("How well two independent halves of the samples agree, turned into an estimate of how closely "
-               "this map matches the one unlimited samples would give. Filled dots: the top "
-               f"{StopRule.top_k} superpixels did not change since the last check.")
+               "this map matches the one unlimited samples would give; dashed: how close lime's own sampling gets "
+               f"with all the samples. Filled dots: the top {StopRule.top_k} superpixels did not change since the last check.")
 
 st.subheader("Is it stable? Run several seeds")
 st.markdown("LIME's answer depends on its random perturbations, a long-standing complaint about the method. "

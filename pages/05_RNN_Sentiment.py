@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-from udl_viz.models import SENTIMENT, ModelUnavailable, select
-from udl_viz.rnn.examples import EXAMPLES
-from udl_viz.rnn.figures import (
+from udl_viz.attribution import get_method
+from udl_viz.figures.rnn import (
     attribution_figure,
     gates_figure,
-    state_heatmap,
+    hidden_state_figure,
     step_probability_figure,
 )
+from udl_viz.models import SENTIMENT, ModelUnavailable, select
+from udl_viz.rnn.examples import EXAMPLES
 from udl_viz.rnn.memory import GATES
 from udl_viz.text.encode import MAX_TOKENS
 from udl_viz.ui.layout import page_setup, show_figure
@@ -24,6 +25,7 @@ from udl_viz.ui.rnn import (
     loop_section,
     model_metrics,
 )
+from udl_viz.ui.settings import setting_widget
 
 page_setup("RNN sentiment: watch the memory",
            "An RNN is a dense layer in a for loop, with some memory: watch it read a review word by word.")
@@ -81,12 +83,12 @@ tabs = st.tabs(["Memory, word by word", "Gates", "Which words mattered?", "Three
                 "SimpleRNN as a for loop", "GloVe vs learned embeddings"])
 
 with tabs[0]:
-    show_figure(step_probability_figure(tokens, trace.positive, unknown,
-                                        f"{spec.title}: P(positive) after each word"), key="steps")
+    show_figure(step_probability_figure(tokens, trace.positive, f"{spec.title}: P(positive) after each word",
+                                        unknown), key="steps")
     st.caption("**What am I looking at?** The model's belief that the review is positive, after each word it "
-               "reads: after every word the RNN updates its hidden state, and a dense softmax reads it. Orange = leaning positive, "
-               "blue = leaning negative, × = unknown word. Try 'good', then 'not good': the memory of 'not' "
-               "changes how the same word is read.")
+               "reads: after every word the RNN updates its hidden state, and a dense softmax reads it. Orange = "
+               "leaning positive, blue = leaning negative, × = unknown word. Try 'good', then 'not good': the "
+               "memory of 'not' changes how the same word is read.")
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Prediction", "positive" if final >= 0.5 else "negative")
     c2.metric("P(positive)", f"{final:.2f}")
@@ -95,8 +97,8 @@ with tabs[0]:
               f"sentences; {metrics['ood_accuracy']:.0%} on {metrics['n_ood']} hand-written reviews of other things.")
     st.caption("Tokens as the model reads them (lower-cased, split like SST-2): " + " · ".join(
         f"**{t}?**" if u else t for t, u in zip(tokens, unknown, strict=True)))
-    show_figure(state_heatmap(tokens, trace.hidden, f"{spec.title}: hidden state, {trace.hidden.shape[1]} units "
-                              "by words", unknown, value_name="activation"), key="hidden")
+    show_figure(hidden_state_figure(tokens, trace.hidden, f"{spec.title}: hidden state, {trace.hidden.shape[1]} "
+                                    "units by words", unknown, value_name="activation"), key="hidden")
     st.caption("Each column is the memory after reading that word; each row is one unit. Units that change colour "
                "at a word reacted to it; units that keep their colour carry information forward.")
 
@@ -111,14 +113,13 @@ with tabs[1]:
         st.caption("Each gate is a sigmoid, between 0 (closed, dark) and 1 (open, light), one value per unit and "
                     "word. The gates decide what the memory keeps, writes and shows.")
         if trace.cell is not None:
-            show_figure(state_heatmap(tokens, trace.cell, "LSTM cell state by unit and word", unknown,
-                                      value_name="cell value"), key="cell")
+            show_figure(hidden_state_figure(tokens, trace.cell, "LSTM cell state by unit and word", unknown,
+                                            value_name="cell value"), key="cell")
             st.caption("The cell state is the LSTM's long-term memory: it changes only where the forget gate "
                        "drops something or the input gate writes something.")
 
 with tabs[2]:
-    samples = st.select_slider("LIME samples", [200, 500, 1000, 2000], 500, key="rnn_lime_samples",
-                               help="How many perturbed texts LIME scores; more is steadier and slower.")
+    samples = setting_widget(get_method("text_lime").settings(spec)[0], "rnn_lime_samples")
     bar = progress_bar("Integrated Gradients…")
     ig = cached_word_attribution(name, ids, "text_ig")
     bar.label = f"LIME: scoring {samples} texts with words masked…"

@@ -2,19 +2,32 @@
 
 import streamlit as st
 
-from udl_viz.optim import figures
-from udl_viz.optim.descent import Run, readouts
+from udl_viz.figures.descent import (
+    contour_figure,
+    curve_figure,
+    loss_figure,
+    race_title,
+    state_figure,
+    surface_figure,
+    surface_title,
+)
+from udl_viz.optim.descent import CURVE_STEPS, EXTRA_STARTS, STEPS
+from udl_viz.optim.minibatch import SETTINGS as BATCH_SETTINGS
 from udl_viz.optim.optimizers import OPTIMIZERS
-from udl_viz.optim.surfaces import CURVES, SURFACES
+from udl_viz.optim.surfaces import CURVES, SURFACES, start_setting
 from udl_viz.ui.layout import page_setup, show_figure
 from udl_viz.ui.optim import (
-    cached_batches,
+    cached_view,
     lr_slider,
+    minibatch_section,
     optimizer_settings,
     random_starts,
+    readout_panel,
     run_descent,
+    run_race,
     start_inputs,
 )
+from udl_viz.ui.settings import setting_widget, setting_widgets
 
 page_setup("Gradient descent", "Training slides the weights downhill on the loss. An optimizer only feels the "
            "slope where it stands, like a skier in fog: watch torch.optim's optimizers find, or miss, the lowest valley.")
@@ -26,18 +39,6 @@ def optimizer_label(name: str) -> str:
     return OPTIMIZERS[name].label
 
 
-def readout_panel(runs: list[Run], key: str) -> None:
-    """Per-step numbers for every run, and a note for each one that diverged."""
-    steps = max(r.steps for r in runs)
-    step = st.slider("Readouts at step", 0, steps, steps, key=key,
-                     help="Position, loss, gradient length, step length and the optimizer's memory at this step.")
-    st.dataframe(readouts(runs, step), hide_index=True)
-    for r in runs:
-        if r.diverged_at is not None:
-            st.warning(f"{r.label} diverged at step {r.diverged_at}: its loss shot off to infinity. "
-                       "Try a smaller learning rate.")
-
-
 one_d, two_d, race, batches = st.tabs(["1D: the skier", "2D: one optimizer", "Race", "SGD vs mini-batch"])
 
 with one_d:
@@ -45,18 +46,17 @@ with one_d:
     with left:
         curve = CURVES[st.selectbox("Loss curve", list(CURVES), format_func=lambda n: CURVES[n].title, key="gd1_curve", bind="query-params")]
         st.caption(curve.blurb)
-        (lo, hi), = curve.bounds
-        w0 = st.slider("Starting weight w", lo, hi, curve.start[0], 0.05, key=f"gd1_start_{curve.name}")
-        steps = st.slider("Steps", 5, 300, 60, key="gd1_steps")
+        w0 = setting_widget(start_setting(curve), f"gd1_start_{curve.name}")
+        steps = setting_widget(CURVE_STEPS, "gd1_steps")
         names = st.multiselect("Optimizers", NAMES, ["sgd", "momentum", "adam"], format_func=optimizer_label,
                                key="gd1_opts")
         configs = optimizer_settings(curve, names, "gd1")
     with right:
         if not names:
             st.warning("Pick at least one optimizer on the left.")
-        elif rows := run_descent(curve, configs, [[w0]], steps):
-            runs = [row[0] for row in rows]
-            show_figure(figures.curve_figure(curve, runs), key="gd1_figure")
+        elif runs := run_race(curve, configs, [w0], steps):
+            view = cached_view(curve.name)
+            show_figure(curve_figure(view, runs, race_title(view, runs)), key="gd1_figure")
             st.caption("**What am I looking at?** A loss curve with one weight, and each optimizer walking down "
                        "it. Each dot is one step; the big dot is where the optimizer stands and the black line is the "
                        "tangent, the only thing it can feel. Press ▶ Replay to watch. A skier stopping in the right "
@@ -73,22 +73,23 @@ with two_d:
         name = st.selectbox("Optimizer", NAMES, NAMES.index("momentum"), format_func=optimizer_label, key="gd2_opt", bind="query-params")
         (config,) = optimizer_settings(surface, [name], "gd2")
         start, click = start_inputs(surface, "gd2")
-        extra = st.slider("Extra random starts", 0, 12, 0, key="gd2_extra",
-                          help="Run the same optimizer from more points to see which valley each start leads to.")
-        steps = st.slider("Steps", 10, 1000, 200, 10, key="gd2_steps", bind="query-params")
+        extra = setting_widget(EXTRA_STARTS, "gd2_extra")
+        steps = setting_widget(STEPS, "gd2_steps", bind="query-params")
     with right:
         if rows := run_descent(surface, [config], [start, *random_starts(surface, extra, seed=0)], steps):
-            runs = rows[0]
+            runs, shown = rows[0], cached_view(surface.name)
             if view == "Contour map":
-                show_figure(figures.contour_figure(surface, runs), **click)
+                show_figure(contour_figure(shown, runs, race_title(shown, runs)), **click)
                 st.caption("**What am I looking at?** A loss surface over two weights, seen from above like a map. "
                            "Contour lines join points of equal loss; light is low. Each line is a path, each dot "
                            "one step. Click the map to start somewhere else, or press ▶ Replay.")
             else:
-                show_figure(figures.surface_figure(surface, runs), key="gd2_surface3d")
+                show_figure(surface_figure(shown, runs, surface_title(shown)),
+                            key="gd2_surface3d")
                 st.caption("The height is the loss (drag to turn the surface). Each line is a path down it.")
             readout_panel(runs, "gd2_step")
-            show_figure(figures.state_figure(runs[0], surface.axis_labels), key="gd2_state")
+            show_figure(state_figure(runs[0], surface.axis_labels,
+                                     f"{runs[0].label}: gradient and optimizer memory, per weight"), key="gd2_state")
             st.caption("Top: the gradient for each weight at every step. Below: what the optimizer remembers, "
                        "e.g. momentum's running sum of gradients, or Adam's averages of gradients and their squares.")
 
@@ -102,50 +103,33 @@ with race:
         names = st.multiselect("Optimizers", NAMES, NAMES, format_func=optimizer_label, key="race_opts")
         configs = optimizer_settings(surface, names, "race")
         start, click = start_inputs(surface, "race")
-        steps = st.slider("Steps", 10, 1000, 300, 10, key="race_steps", bind="query-params")
+        steps = setting_widget(STEPS, "race_steps", 300, bind="query-params")
     with right:
         if not names:
             st.warning("Pick at least one optimizer on the left.")
-        elif rows := run_descent(surface, configs, [start], steps):
-            runs = [row[0] for row in rows]
+        elif runs := run_race(surface, configs, start, steps):
+            shown = cached_view(surface.name)
             if view == "Contour map":
-                show_figure(figures.contour_figure(surface, runs), **click)
+                show_figure(contour_figure(shown, runs, race_title(shown, runs)), **click)
                 st.caption("**What am I looking at?** Every optimizer on the same loss map, as seen from above. "
                            "All optimizers start from the same point; press ▶ Replay to watch the race. "
                            "Click the map to move the start.")
             else:
-                show_figure(figures.surface_figure(surface, runs), key="race_surface3d")
+                show_figure(surface_figure(shown, runs, surface_title(shown)),
+                            key="race_surface3d")
                 st.caption("The height is the loss (drag to turn the surface). Each line is one optimizer's path.")
-            show_figure(figures.loss_figure(surface, runs), key="race_loss")
+            show_figure(loss_figure(runs, shown.min_value, "How far above the lowest loss each optimizer is, step by step"),
+                        key="race_loss")
             st.caption("Lower is better. A straight downward line on this log scale means the gap to the best "
                        "loss shrinks by the same factor every step.")
             readout_panel(runs, "race_step")
 
 with batches:
-    surface = SURFACES["diabetes"]
     left, right = st.columns([1, 2])
     with left:
         st.caption("Fit progression ≈ w·BMI + b to 442 patients. Full batch uses every patient for each update; "
                    "SGD uses one; a mini-batch uses a few. One epoch is one pass over all patients.")
-        batch = st.slider("Mini-batch size", 2, 128, 32, key="gdb_batch")
+        knobs = setting_widgets(BATCH_SETTINGS, "gdb", columns=1)
         lr = lr_slider("Learning rate (all three)", 0.1, "gdb_lr")
-        epochs = st.slider("Epochs", 1, 20, 5, key="gdb_epochs")
-        momentum = st.slider("Momentum", 0.0, 0.99, 0.0, 0.01, key="gdb_momentum")
-        seed = st.number_input("Shuffle seed", 0, 9999, 0, key="gdb_seed")
     with right:
-        runs = cached_batches(batch, lr, epochs, tuple(surface.start), int(seed), momentum)
-        for col, r in zip(st.columns(len(runs)), runs, strict=True):
-            final = "diverged" if r.diverged_at is not None else f"loss {r.losses[-1]:.3f}"
-            col.metric(r.label, f"{len(r.positions) - 1} updates", final, delta_color="off", delta_arrow="off",
-                       help="Loss on all patients after the last update; the best possible is "
-                            f"{surface.min_value:.3f}.")
-        show_figure(figures.batch_figure(surface, runs), key="gdb_map")
-        st.caption("**What am I looking at?** The two weights of a straight-line fit, and how each way of "
-                   "batching moves them. Each path has used the same number of examples at every frame. SGD's path is noisy because "
-                   "each patient pulls the line their own way, yet it gets close in a fraction of an epoch.")
-        show_figure(figures.epoch_loss_figure(runs, surface.min_value), key="gdb_loss")
-        st.caption("Loss on all 442 patients after each update, against epochs. Full batch improves smoothly but "
-                   "only once per epoch; mini-batches are the usual compromise.")
-        for r in runs:
-            if r.diverged_at is not None:
-                st.warning(f"{r.label} diverged at update {r.diverged_at}. Try a smaller learning rate.")
+        minibatch_section(knobs, lr)

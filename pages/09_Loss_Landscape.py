@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from udl_viz.figures.landscape import landscape_figure, landscape_surface_figure
 from udl_viz.models import ModelUnavailable
-from udl_viz.optim import figures
-from udl_viz.optim.landscape import SETTINGS
+from udl_viz.optim.landscape import DIRECTIONS, SETTINGS
 from udl_viz.ui.layout import page_setup, show_figure
 from udl_viz.ui.optim import cached_landscape, digits_setup
 from udl_viz.ui.settings import setting_widget
@@ -30,9 +30,10 @@ with right:
     land = cached_landscape(directions, resolution, span, seed)
     tab_map, tab_3d = st.tabs(["Contour map", "3D surface"])
     with tab_map:
-        show_figure(figures.landscape_figure(land), key="land_map")
+        show_figure(landscape_figure(land, f"Loss of the digits CNN on a slice along {DIRECTIONS[land.directions]}"),
+                    key="land_map")
     with tab_3d:
-        show_figure(figures.landscape_surface_figure(land), key="land_3d")
+        show_figure(landscape_surface_figure(land, "The same slice in 3D: valleys are low loss"), key="land_3d")
     st.caption(f"**What am I looking at?** A map of the loss around the trained weights, like a hiker's map "
                f"of a valley. Cross-entropy loss on {land.n_examples} training digits at θ* + α·d₁ + β·d₂, "
                "where θ* are the trained weights. The orange line is the weights after every epoch of training, projected onto "

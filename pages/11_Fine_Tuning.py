@@ -5,6 +5,7 @@ import streamlit as st
 from udl_viz.figures.cnn import top_k_figure
 from udl_viz.figures.finetune import confusion_figure, training_curve_figure
 from udl_viz.finetune import TASKS, FineTuneError, classifier_path, examples_from
+from udl_viz.finetune.data import PER_CLASS, TEST_PER_CLASS
 from udl_viz.inference import predict
 from udl_viz.ui.finetune import (
     backbone,
@@ -15,9 +16,8 @@ from udl_viz.ui.finetune import (
     uploaded_classes,
 )
 from udl_viz.ui.layout import page_setup, show_figure
+from udl_viz.ui.settings import setting_widget
 from udl_viz.ui.sidebar import MODEL_KEY, cnn_sidebar
-
-TEST_PER_CLASS = 10
 
 page_setup("Fine-tuning, live", "A network trained on a million photos already knows edges, textures and parts. "
            "Keep all of that frozen, replace only its last layer with a new one for your classes, and a few "
@@ -30,8 +30,8 @@ c1, c2, c3 = st.columns(3)
 source = c1.radio("Training images", ["Built-in task", "My own images"], horizontal=True)
 if source == "Built-in task":
     name = c2.selectbox("Task", list(TASKS))
-    per_class = c3.slider("Training images per class", 1, 20, 8,
-                          help=f"Another {TEST_PER_CLASS} images per class are held out to test the new head.")
+    with c3:
+        per_class = setting_widget(PER_CLASS, "ft_per_class")
 main = st.container()  # the learning curves first; the images and settings below
 test = None
 if source == "Built-in task":

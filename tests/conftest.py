@@ -32,7 +32,7 @@ def shared_data() -> Path:
 
 @pytest.fixture
 def private_cache(tmp_path, monkeypatch) -> Path:
-    """Point the unit-patch disk cache ($UDL_VIZ_CACHE) at a folder of this test's own."""
+    """Point the disk caches ($UDL_VIZ_CACHE: results, unit indexes) at a folder of this test's own."""
     cache = tmp_path / "cache"
     monkeypatch.setenv("UDL_VIZ_CACHE", str(cache))
     return cache

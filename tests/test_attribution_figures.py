@@ -52,14 +52,15 @@ def test_map_grid_has_one_photo_and_one_map_per_tile_on_a_shared_scale():
 def test_faithfulness_figure_names_each_auc_and_dashes_the_random_baseline():
     f = np.linspace(0, 1, 3)
     fig = faithfulness_figure({"IG": Curve(f, np.array([1.0, 0.2, 0.0])),
-                               RANDOM_LABEL: Curve(f, np.array([1.0, 0.8, 0.0]))}, "deletion")
+                               RANDOM_LABEL: Curve(f, np.array([1.0, 0.8, 0.0]))}, "deletion",
+                              "Deletion (lower area is better)")
     assert [t.name for t in fig.data] == ["IG (AUC 0.350)", "random map (AUC 0.650)"]
     assert fig.data[1].line.dash == "dash" and "lower area is better" in fig.layout.title.text
     assert fig.layout.xaxis.title.text == "fraction of pixels deleted"
 
 
 def test_auc_scatter_and_sanity_chart():
-    fig = auc_scatter_figure([{"method": "IG", "deletion_auc": 0.1, "insertion_auc": 0.9}])
+    fig = auc_scatter_figure([{"method": "IG", "deletion_auc": 0.1, "insertion_auc": 0.9}], "Faithfulness")
     assert fig.data[0].x == (0.1,) and fig.layout.xaxis.title.text.startswith("deletion AUC")
-    fig = sanity_correlation_figure({"Grad-CAM": (["output layer", "conv3"], [0.2, 0.1])})
+    fig = sanity_correlation_figure({"Grad-CAM": (["output layer", "conv3"], [0.2, 0.1])}, "Sanity")
     assert list(fig.data[0].x) == ["trained model", "output layer", "conv3"] and fig.data[0].y[0] == 1.0

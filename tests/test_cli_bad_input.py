@@ -230,3 +230,12 @@ def test_a_diverging_descent_prints_strict_json_with_its_start(tmp_path):
                 "--start=-1.5,2"], tmp_path)
     (row,) = [json.loads(line) for line in done.stdout.decode().splitlines()]
     assert done.returncode == 0 and row["diverged_at"] == 1 and row["path"] == [[-1.5, 2.0, 12.5]]
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
+    words = " ".join(f"w{i}" for i in range(150))
+    done = subprocess.run(
+        f"{sys.executable} -m udl_viz embeddings pairs --window 10 --text '{words}' | head -n 1",
+        shell=True, cwd=ROOT, env=environment(tmp_path), capture_output=True, text=True, timeout=120)
+    assert json.loads(done.stdout)["centre"] == "w0"
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr

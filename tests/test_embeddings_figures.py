@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from udl_viz.embeddings.figures import (
+from udl_viz.embeddings.skipgram import LECTURE_SENTENCE, simple_tokens, skipgram_pairs
+from udl_viz.figures.embeddings import (
     analogy_figure,
     drift_figure,
     noise_distribution_figure,
@@ -14,7 +15,6 @@ from udl_viz.embeddings.figures import (
     weight_matrix_figure,
     word_bars_figure,
 )
-from udl_viz.embeddings.skipgram import LECTURE_SENTENCE, simple_tokens, skipgram_pairs
 
 
 def _labelled(fig, *axes):
@@ -25,7 +25,7 @@ def _labelled(fig, *axes):
 
 def test_skipgram_grid_counts_every_pair():
     tokens = simple_tokens(LECTURE_SENTENCE)
-    fig = skipgram_grid_figure(tokens, 2, selected=2)
+    fig = skipgram_grid_figure(tokens, 2, "Skip-gram pairs", selected=2)
     _labelled(fig, "xaxis", "yaxis")
     z = np.asarray(fig.data[0].z)
     assert (z == 1).sum() == len(skipgram_pairs(tokens, 2)) == 106
@@ -37,15 +37,16 @@ def test_skipgram_grid_counts_every_pair():
 
 
 def test_noise_distribution_bars():
-    fig = noise_distribution_figure(["a", "b"], np.array([0.8, 0.2]), np.array([0.7, 0.3]), np.array([0.69, 0.31]))
+    fig = noise_distribution_figure(["a", "b"], np.array([0.8, 0.2]), np.array([0.7, 0.3]), "Noise",
+                                    np.array([0.69, 0.31]))
     _labelled(fig, "xaxis", "yaxis")
     assert [len(t.y) for t in fig.data] == [2, 2, 2]
-    assert noise_distribution_figure(["a"], np.array([1.0]), np.array([1.0])).data.__len__() == 2
+    assert noise_distribution_figure(["a"], np.array([1.0]), np.array([1.0]), "Noise").data.__len__() == 2
 
 
 def test_weight_matrix_rows():
     matrix = np.arange(6, dtype=float).reshape(2, 3) - 2
-    fig = weight_matrix_figure(["x", "y"], [4, 9], matrix)
+    fig = weight_matrix_figure(["x", "y"], [4, 9], matrix, "Rows")
     _labelled(fig, "xaxis", "yaxis")
     assert list(fig.data[0].y) == ["row 4: x", "row 9: y"]
     assert fig.data[0].zmin == -3 and fig.data[0].zmax == 3
@@ -58,17 +59,17 @@ def test_word_bars_put_the_first_word_on_top():
 
 
 def test_analogy_figure_draws_two_arrows():
-    fig = analogy_figure(["a", "b", "c", "d"], np.array([[0, 0], [0, 1], [1, 0], [1, 1.0]]))
+    fig = analogy_figure(["a", "b", "c", "d"], np.array([[0, 0], [0, 1], [1, 0], [1, 1.0]]), "Analogy")
     _labelled(fig, "xaxis", "yaxis")
     assert len(fig.layout.annotations) == 2
     with pytest.raises(ValueError):
-        analogy_figure(["a", "b"], np.zeros((2, 2)))
+        analogy_figure(["a", "b"], np.zeros((2, 2)), "Analogy")
 
 
 @pytest.mark.parametrize("dims", [2, 3])
 def test_projection_highlights(dims):
     coords = np.random.default_rng(0).normal(size=(5, dims))
-    fig = projection_figure(list("abcde"), coords, ["b", "e"], "PCA")
+    fig = projection_figure(list("abcde"), coords, ["b", "e"], "PCA", "Projection")
     assert fig.layout.title.text
     assert list(fig.data[1].text) == ["b", "e"] and len(fig.data[0].x) == 3
     titles = ([fig.layout.scene.xaxis.title.text, fig.layout.scene.zaxis.title.text] if dims == 3
@@ -78,7 +79,7 @@ def test_projection_highlights(dims):
 
 def test_drift_figure_labels_movers():
     fig = drift_figure(["a", "b", "c", "d"], np.array([1, 10, 100, 5]), np.array([0.1, 0.5, 0.2, 0.4]), ["b", "d"],
-                       n_labels=1)
+                       "Drift", n_labels=1)
     _labelled(fig, "xaxis", "yaxis")
     assert list(fig.data[1].customdata) == ["b", "d"] and list(fig.data[1].y) == [0.5, 0.4]
     assert list(fig.data[1].text) == ["b", ""] and set(fig.data[0].text) == {""}

@@ -87,10 +87,31 @@ def test_lime_recovers_the_ranking_of_a_known_linear_model_and_stops_early(grid)
     coefs = np.linspace(-2, 2, n)[np.random.default_rng(1).permutation(n)]
     result = explain(linear_classifier(segments, grid, coefs), grid, segments, 1, num_samples=2000, hide="gray", seed=0)
     assert result.stopped_early and result.samples < 2000
-    assert result.estimated_fidelity >= StopRule().target
+    assert result.estimated_fidelity >= result.trace[-1]["stop_at"] >= StopRule().floor
     assert spearmanr(result.weights, coefs).statistic > 0.95
     assert set(result.top(5)) == set(np.argsort(-coefs)[:5].tolist())
     assert [row["samples"] for row in result.trace] == sorted(row["samples"] for row in result.trace)
+
+
+@pytest.mark.parametrize("stop", [StopRule(), None])
+def test_partial_results_come_at_each_check_and_end_with_the_final_result(grid, stop):
+    segments = segment(grid, Segmentation("slic", {"n_segments": 16}))
+    n = segments.max() + 1
+    coefs = np.linspace(-2, 2, n)[np.random.default_rng(1).permutation(n)]
+    partials = []
+    result = explain(linear_classifier(segments, grid, coefs), grid, segments, 1, num_samples=700, hide="gray",
+                     seed=0, stop=stop, partial=partials.append)
+    schedule = stop or StopRule()
+    checks = [p.samples for p in partials[:-1]]
+    assert checks and checks[0] >= schedule.min_samples
+    assert all(b - a == schedule.check_every for a, b in zip(checks, checks[1:], strict=False))
+    assert all(p.weights.shape == (n,) and p.segments is segments for p in partials)
+    assert partials[-1] is result and checks[-1] < result.samples
+    if stop is not None:  # a check that stops sampling gives the final result itself
+        assert [row["samples"] for row in result.trace] in (checks, [*checks, result.samples])
+    else:  # without a stop rule every check is reported, up to the last sample
+        assert len(checks) == (700 - schedule.min_samples) // schedule.check_every + 1
+    assert spearmanr(partials[0].weights, result.weights).statistic > 0.9
 
 
 def test_a_fixed_seed_reproduces_the_explanation_and_another_seed_does_not(grid):

@@ -59,11 +59,11 @@ def test_weights_bar_sorts_colours_by_sign_and_shows_error_bars():
     assert len(weights_bar_figure(np.arange(30.0), "top", top=5).data[0].x) == 10
 
 
-def test_convergence_marks_the_stop_target():
-    trace = [{"samples": 256, "estimated_fidelity": 0.9, "top_stable": False},
-             {"samples": 320, "estimated_fidelity": 0.985, "top_stable": True}]
-    fig = convergence_figure(trace, 0.98, "converged?")
+def test_convergence_marks_where_the_rule_stops():
+    trace = [{"samples": 256, "estimated_fidelity": 0.9, "stop_at": 0.95, "top_stable": False},
+             {"samples": 320, "estimated_fidelity": 0.985, "stop_at": 0.97, "top_stable": True}]
+    fig = convergence_figure(trace, "converged?")
     assert list(fig.data[0].x) == [256, 320]
     assert list(fig.data[0].marker.symbol) == ["circle-open", "circle"]
-    assert fig.layout.shapes[0].y0 == 0.98
+    assert list(fig.data[1].y) == [0.95, 0.97] and fig.data[1].line.dash == "dash"
     assert fig.layout.yaxis.title.text == "estimated fidelity"

@@ -6,12 +6,12 @@ import numpy as np
 import plotly.io as pio
 import pytest
 
-from udl_viz.optim import figures
+from udl_viz.figures import animation, descent, landscape, minibatch
 from udl_viz.optim.descent import race
-from udl_viz.optim.landscape import Landscape
+from udl_viz.optim.landscape import DIRECTIONS, Landscape
 from udl_viz.optim.minibatch import compare
 from udl_viz.optim.optimizers import OPTIMIZERS, config
-from udl_viz.optim.surfaces import CURVES, SURFACES
+from udl_viz.optim.surfaces import CURVES, SURFACES, surface_view
 
 
 @pytest.fixture(scope="module")
@@ -21,17 +21,18 @@ def rosenbrock_race():
 
 
 def test_frame_steps_and_thinning():
-    assert figures.frame_steps(500, 60).tolist()[:3] == [0, 8, 17] and figures.frame_steps(500, 60)[-1] == 500
-    assert figures.frame_steps(5, 60).tolist() == [0, 1, 2, 3, 4, 5]
-    idx = figures.thin(499, 300)
+    assert animation.frame_steps(500, 60).tolist()[:3] == [0, 8, 17] and animation.frame_steps(500, 60)[-1] == 500
+    assert animation.frame_steps(5, 60).tolist() == [0, 1, 2, 3, 4, 5]
+    idx = animation.thin(499, 300)
     assert idx[0] == 0 and idx[-1] == 499 and len(idx) <= 301
     assert (idx[1] - idx[0]) % 2 == 1  # odd stride keeps a step-by-step zigzag visible
-    assert figures.thin(10, 300).tolist() == list(range(11))
+    assert animation.thin(10, 300).tolist() == list(range(11))
 
 
 def test_seven_optimizers_500_steps_figure_is_light(rosenbrock_race):
     surface, runs = rosenbrock_race
-    fig = figures.contour_figure(surface, runs)
+    view = surface_view(surface)
+    fig = descent.contour_figure(view, runs, descent.race_title(view, runs))
     n_static = len(fig.data) - len(runs) - 1
     assert len(fig.frames) == 61 and fig.frames[-1].name == "500"
     for frame in fig.frames:
@@ -50,19 +51,21 @@ def test_seven_optimizers_500_steps_figure_is_light(rosenbrock_race):
 def test_diverged_paths_stop_and_say_so():
     surface = SURFACES["quadratic"]
     runs = race(surface, [config("sgd", 1.0), config("sgd", 0.05)], (1.0, 1.0), 100)
-    fig = figures.contour_figure(surface, runs, click_grid=0)
+    view = surface_view(surface)
+    fig = descent.contour_figure(view, runs, descent.race_title(view, runs), clickable=False)
     names = [t.name for t in fig.data]
     assert "SGD · lr 1 · diverged at step 4" in names
     last = fig.frames[-1].data[0]
     assert len(last.x) == 4 and np.isfinite(np.asarray(last.y)).all()
-    loss = figures.loss_figure(surface, runs)
+    loss = descent.loss_figure(runs, view.min_value, "Loss per step")
     assert any(t.text and "diverged at step 4" in t.text[0] for t in loss.data)
 
 
 def test_1d_tangent_has_the_gradients_slope():
     curve = CURVES["two-valleys"]
     runs = race(curve, [config("sgd", 0.03), config("adam", 0.1)], [2.0], 20)
-    fig = figures.curve_figure(curve, runs)
+    view = surface_view(curve)
+    fig = descent.curve_figure(view, runs, descent.race_title(view, runs))
     tangent = fig.frames[3].data[-1]
     k = int(fig.frames[3].name)
     for i, r in enumerate(runs):
@@ -74,22 +77,22 @@ def test_1d_tangent_has_the_gradients_slope():
 
 def test_3d_view_and_state_chart(rosenbrock_race):
     surface, runs = rosenbrock_race
-    fig = figures.surface_figure(surface, runs[:2])
+    fig = descent.surface_figure(surface_view(surface), runs[:2], "Rosenbrock in 3D")
     assert fig.data[0].type == "surface" and {t.type for t in fig.frames[0].data} == {"scatter3d"}
     assert fig.layout.updatemenus[0].buttons[0].args[1]["frame"]["redraw"] is True
-    state = figures.state_figure(runs[4], surface.axis_labels)  # Adam
+    state = descent.state_figure(runs[4], surface.axis_labels, "Adam's memory")  # Adam
     assert [a.text for a in state.layout.annotations] == ["gradient", "1st moment m", "2nd moment v"]
 
 
 def test_minibatch_figures():
     surface = SURFACES["diabetes"]
     runs = compare(16, 0.1, 2, surface.start)
-    fig = figures.batch_figure(surface, runs)
+    fig = minibatch.batch_figure(surface_view(surface), runs, "Same examples seen")
     assert fig.layout.sliders[0].steps[-1].label == "2.00" and fig.layout.sliders[0].currentvalue.prefix == "epoch "
     assert [t.name for t in fig.data if t.name and "update" in t.name] == [
         "Full batch (442): gradient descent · 1 update/epoch", "Mini-batch of 16 · 28 updates/epoch",
         "SGD: one example at a time · 442 updates/epoch"]
-    epochs = figures.epoch_loss_figure(runs, surface.min_value)
+    epochs = minibatch.epoch_loss_figure(runs, surface.min_value, "Loss per epoch")
     assert epochs.layout.yaxis.type == "log"
     assert epochs.data[1].x.tolist() == [0, 1, 2]
 
@@ -98,8 +101,8 @@ def test_landscape_figures():
     a = np.linspace(-1, 1, 5)
     land = Landscape(a, a, np.add.outer(a**2, a**2) + 0.1, np.array([[0.8, 0.6], [0.3, 0.2], [0.0, 0.0]]),
                      np.array([2.3, 0.5, 0.1]), 0.9, "pca", 100)
-    fig = figures.landscape_figure(land)
+    fig = landscape.landscape_figure(land, f"Loss on a slice along {DIRECTIONS[land.directions]}")
     assert fig.data[0].type == "contour" and fig.data[1].customdata[0].tolist() == [0, 2.3]
     assert "principal components" in fig.layout.title.text
-    surf = figures.landscape_surface_figure(land)
+    surf = landscape.landscape_surface_figure(land, "The slice in 3D")
     assert surf.data[1].z[-1] == pytest.approx(np.log10(0.1) + 0.01 * np.ptp(np.log10(land.loss)))

@@ -5,15 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from udl_viz import style
-from udl_viz.rnn.figures import (
+from udl_viz.figures.rnn import (
     attribution_figure,
     comparison_figure,
     error_bars_figure,
     forecast_figure,
     gates_figure,
+    hidden_state_figure,
     loop_agreement_figure,
     one_step_figure,
-    state_heatmap,
     step_probability_figure,
     word_labels,
 )
@@ -27,7 +27,7 @@ def test_unknown_words_are_marked():
 
 
 def test_step_probability_colours_each_word_by_the_side_it_is_on():
-    fig = step_probability_figure(TOKENS, np.array([0.2, 0.5, 0.9]), UNKNOWN)
+    fig = step_probability_figure(TOKENS, np.array([0.2, 0.5, 0.9]), "P(positive) after each word", UNKNOWN)
     (line,) = fig.data
     assert list(line.marker.color) == [style.NEGATIVE, style.POSITIVE, style.POSITIVE]
     assert fig.layout.title.text == "P(positive) after each word"
@@ -35,9 +35,9 @@ def test_step_probability_colours_each_word_by_the_side_it_is_on():
     assert list(fig.layout.xaxis.ticktext) == ["not", "bad", "zxq?"]
 
 
-def test_state_heatmap_is_symmetric_around_zero_with_units_as_rows():
+def test_hidden_state_figure_is_symmetric_around_zero_with_units_as_rows():
     values = np.array([[0.5, -2.0], [1.0, 0.0], [0.0, 0.25]])  # (words, units)
-    fig = state_heatmap(TOKENS, values, "Hidden state")
+    fig = hidden_state_figure(TOKENS, values, "Hidden state")
     (heat,) = fig.data
     assert np.asarray(heat.z).shape == (2, 3) and (heat.zmin, heat.zmax, heat.zmid) == (-2.0, 2.0, 0)
     assert fig.layout.title.text == "Hidden state" and fig.layout.yaxis.autorange == "reversed"
@@ -62,16 +62,17 @@ def test_attribution_bars_are_orange_for_positive_and_blue_for_negative():
 
 def test_comparison_gives_every_architecture_its_own_colour_and_dash():
     curves = {"RNN": np.array([0.1, 0.2, 0.3]), "LSTM": np.array([0.4, 0.6, 0.9])}
-    fig = comparison_figure(TOKENS, curves)
+    fig = comparison_figure(TOKENS, curves, "Three architectures read the same text")
     assert [t.name for t in fig.data] == ["RNN", "LSTM"]
     assert [t.line.color for t in fig.data] == list(style.PALETTE[:2])
     assert fig.data[0].line.dash != fig.data[1].line.dash
     assert fig.layout.title.text == "Three architectures read the same text"
 
 
-def test_loop_agreement_reports_the_largest_difference():
+def test_loop_agreement_puts_each_numpy_value_against_torch():
     torch_states = np.array([[0.5, -0.5]])
-    fig = loop_agreement_figure(torch_states + np.array([[0.0, 1e-3]]), torch_states)
+    fig = loop_agreement_figure(torch_states + np.array([[0.0, 1e-3]]), torch_states,
+                                "numpy loop vs torch.nn.RNN: largest difference 1.0e-03")
     assert fig.layout.title.text == "numpy loop vs torch.nn.RNN: largest difference 1.0e-03"
     assert list(fig.layout.xaxis.range) == [-1.05, 1.05] and list(fig.data[1].x) == [0.5, -0.5]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 import streamlit as st
@@ -28,6 +29,10 @@ def _titles(at: AppTest) -> list[str]:
     return [fig["layout"]["title"]["text"] for fig in _figures(at)]
 
 
+def _labels() -> list[str]:
+    return [m.label for m in METHODS.values()]
+
+
 def _show(at: AppTest, section: str) -> AppTest:
     return at.selectbox(key="saliency_section").set_value(section).run()
 
@@ -51,8 +56,10 @@ def test_every_view_on_digits_cnn():
 
     _show(at, "All methods side by side")
     assert not at.exception and not at.error
-    grid = next(f for f in _figures(at) if f["layout"]["title"]["text"] == f"{len(METHODS)} explanations of '0'")
-    assert sum(trace["type"] == "heatmap" for trace in grid["data"]) == len(METHODS) >= 6
+    assert f"{len(METHODS)} explanations of '0'" in [h.value for h in at.subheader]
+    tiles = [f for f in _figures(at) if f["layout"]["title"]["text"].split("<br>")[0] in _labels()]
+    assert sorted(t["layout"]["title"]["text"].split("<br>")[0] for t in tiles) == sorted(_labels())
+    assert all(sum(trace["type"] == "heatmap" for trace in t["data"]) == 1 for t in tiles) and len(tiles) >= 6
     assert len(at.dataframe[0].value) == len(METHODS)
 
     _show(at, "Faithfulness")
@@ -71,7 +78,7 @@ def test_every_view_on_digits_cnn():
     assert all(len(t["y"]) == 5 for t in corr["data"])  # trained model + 4 layer groups
 
 
-def test_display_controls_do_not_recompute(monkeypatch, private_cache):  # no result from an earlier run
+def test_display_controls_do_not_recompute(monkeypatch, private_cache):
     st.cache_data.clear()
     calls = []
     real = base.Attribution.attribute
@@ -86,3 +93,42 @@ def test_display_controls_do_not_recompute(monkeypatch, private_cache):  # no re
     at.selectbox(key="saliency_method").set_value("occlusion").run()
     at.slider(key="saliency_digits_cnn_occlusion_window").set_value(3).run()
     assert calls == ["gradcam", "occlusion", "occlusion"]  # a new setting is new work
+
+
+class Fake(base.Attribution):
+    """A method that costs ``passes`` and records how many tiles were on the page when it ran."""
+
+    def __init__(self, name: str, passes: int, drawn: list[str], seen: list[tuple[str, int]]) -> None:
+        self.name, self.label, self.passes, self.drawn, self.seen = name, f"Fake {name}", passes, drawn, seen
+
+    def expected_passes(self, spec, settings) -> int:
+        return self.passes
+
+    def compute(self, model, x, target, spec):
+        self.seen.append((self.name, len(self.drawn)))
+        return x[0].sum(0) * self.passes
+
+
+def test_side_by_side_tiles_fill_one_by_one_cheapest_first(monkeypatch, private_cache):
+    from udl_viz.ui import saliency
+
+    drawn, seen = [], []
+    fakes = [Fake(name, passes, drawn, seen) for name, passes in (("slow", 500), ("quick", 2), ("middling", 50))]
+    for fake in fakes:
+        monkeypatch.setitem(METHODS, fake.name, fake)
+    real = saliency.show_figure
+    monkeypatch.setattr(saliency, "show_figure", lambda fig, key=None, **k: drawn.append(key) or real(fig, key, **k))
+    at = _app("digits_cnn").run()
+    _show(at, "All methods side by side")
+    at.multiselect(key="saliency_grid_methods").set_value([f.name for f in fakes])
+    st.cache_data.clear()
+    shutil.rmtree(private_cache, ignore_errors=True)  # the disk cache every process shares
+    drawn.clear()
+    seen.clear()
+    at.run()
+    assert not at.exception and not at.error
+    # Each map is computed once the tiles before it are on the page, the cheapest first.
+    assert seen == [("quick", 0), ("middling", 1), ("slow", 2)]
+    assert drawn == ["saliency_tile_quick", "saliency_tile_middling", "saliency_tile_slow"]
+    titles = [t.split("<br>")[0] for t in _titles(at)]
+    assert titles[-3:] == ["Fake quick", "Fake middling", "Fake slow"]

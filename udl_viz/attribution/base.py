@@ -27,6 +27,9 @@ How to add a method (one module plus one line in ``registry.py``)::
         def settings(self, spec):          # optional: the knobs, with spec-dependent defaults
             return [Setting("samples", "Samples", 100, minimum=10, maximum=1000, step=10)]
 
+        def expected_passes(self, spec, settings):  # optional: the cost (default 2), cheap ones run first
+            return 2 * settings["samples"]
+
         def compute(self, model, x, target, spec, samples):
             ...                            # model is already a private view; just run it
             return attribution_map         # (H, W) or (C, H, W) tensor/array; or (map, extras)
@@ -101,6 +104,10 @@ class Attribution(ABC):
     def settings(self, spec: ModelSpec | None) -> list[Setting]:
         """The method's knobs with defaults suited to ``spec`` (none by default)."""
         return []
+
+    def expected_passes(self, spec: ModelSpec | None, settings: dict[str, Any]) -> int:
+        """About how many passes (forward plus backward) one map takes: pages run cheap methods first."""
+        return 2
 
     def resolve(self, spec: ModelSpec | None, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         """Defaults for ``spec`` updated with ``overrides``, checked; ``ValueError`` says what is wrong."""

@@ -40,6 +40,9 @@ class IntegratedGradients(Attribution):
                 Setting("steps", "Steps along the path", 50, minimum=2, maximum=300, step=1,
                         help="More steps shrink the completeness gap; each costs one forward+backward.")]
 
+    def expected_passes(self, spec: ModelSpec | None, settings: dict) -> int:
+        return 2 * settings["steps"]
+
     def compute(self, model: nn.Module, x: torch.Tensor, target: int, spec: ModelSpec | None,
                 baseline: str, steps: int) -> tuple[torch.Tensor, dict]:
         start = make_baseline(x, baseline, spec)

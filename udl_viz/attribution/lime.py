@@ -21,6 +21,7 @@ from udl_viz.lime_image import (
     explain,
     segment,
 )
+from udl_viz.lime_image.classifier import speed_up
 from udl_viz.models.spec import ModelSpec
 
 
@@ -38,6 +39,9 @@ class Lime(Attribution):
                 Setting("early_stop", "Stop once converged", "on", choices=("on", "off")),
                 SEED]
 
+    def expected_passes(self, spec: ModelSpec | None, settings: dict) -> int:
+        return settings["samples"]
+
     def compute(self, model: nn.Module, x: torch.Tensor, target: int, spec: ModelSpec | None, samples: int,
                 segmentation: str, hide: str, early_stop: str, seed: int) -> tuple[np.ndarray, dict]:
         if spec is not None:
@@ -54,8 +58,9 @@ class Lime(Attribution):
             pixels = np.repeat(pixels, 3, axis=2)
         try:
             segments = segment(pixels, Segmentation(segmentation))
-            # The model is the counted private view: it keeps its layout, the input goes channels-last.
-            classifier = BatchClassifier(model, scale, channels=x.shape[1], elementwise=elementwise)
+            # The counted private view, sped up as the LIME page's model is (its own modules only).
+            classifier = BatchClassifier(speed_up(model, tuple(x.shape[1:])), scale, channels=x.shape[1],
+                                         elementwise=elementwise)
             result = explain(classifier, pixels, segments, target, num_samples=samples, hide=hide, seed=seed,
                              stop=StopRule() if early_stop == "on" else None)
         except LimeInputError as exc:

@@ -27,6 +27,11 @@ class Occlusion(Attribution):
                 Setting("stride", "Stride (pixels)", max(1, window // 2), minimum=1, maximum=size, step=1,
                         help="Smaller strides give finer maps and cost more forward passes.")]
 
+    def expected_passes(self, spec: ModelSpec | None, settings: dict) -> int:
+        size = spec.input_size if spec is not None else 224
+        side = max(0, size - settings["window"]) // settings["stride"] + 1
+        return side * side + 1
+
     def compute(self, model: nn.Module, x: torch.Tensor, target: int, spec: ModelSpec | None,
                 window: int, stride: int) -> tuple[torch.Tensor, dict]:
         c, h, w = x.shape[-3:]

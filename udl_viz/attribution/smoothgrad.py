@@ -26,6 +26,9 @@ class SmoothGrad(Attribution):
                 Setting("noise", "Noise level (fraction of the input range)", 0.15, minimum=0.0,
                         maximum=1.0, step=0.05, help="Smilkov et al. recommend 10–20 %.")]
 
+    def expected_passes(self, spec: ModelSpec | None, settings: dict) -> int:
+        return 2 * settings["samples"]
+
     def compute(self, model: nn.Module, x: torch.Tensor, target: int, spec: ModelSpec | None,
                 samples: int, noise: float) -> torch.Tensor:
         stdev = noise * float(x.max() - x.min())

@@ -26,7 +26,7 @@ class TextLime(Attribution):
     inputs = "text"
 
     def settings(self, spec: ModelSpec | None) -> list[Setting]:
-        return [Setting("samples", "LIME samples", 500, minimum=50, maximum=5000, step=50,
+        return [Setting("samples", "LIME samples", 500, minimum=50, maximum=5000, step=50, ticks=(200, 500, 1000, 2000),
                         help="How many perturbed texts LIME scores; more is steadier and slower."),
                 Setting("seed", "Random seed", 0, minimum=0, maximum=10_000, step=1)]
 

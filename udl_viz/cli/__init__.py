@@ -47,3 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         except Refused as exc:
             sys.stderr.write(f"python -m udl_viz {args.command}: error: {exc}\n")
             return 2
+        except BrokenPipeError:
+            # the reader went away (``… | head``): stop quietly, as Unix tools do
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1

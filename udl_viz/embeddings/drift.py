@@ -6,6 +6,14 @@ from typing import NamedTuple
 
 import numpy as np
 
+from udl_viz.settings import Setting
+
+#: How many movers to list, and the rarest words to include.
+SETTINGS = (Setting("k_movers", "Words to list", 20, minimum=5, maximum=40),
+            Setting("min_count", "Only words seen at least", 20, minimum=1, maximum=100,
+                    ticks=(1, 2, 5, 10, 20, 50, 100),
+                    help="Rare words get few updates; raise this to compare common words."))
+
 
 class WordDrift(NamedTuple):
     """One word's move: cosine distance between its initial and trained vectors."""

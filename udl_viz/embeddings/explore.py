@@ -13,6 +13,8 @@ from udl_viz.settings import Setting
 #: Spelling suggestions come from this many most frequent words: rarer ones are mostly noise.
 SUGGESTION_VOCABULARY = 100_000
 _spelling: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: Rows of the embedding matrix to show, and how many nearest neighbours to list.
+ROWS = Setting("rows", "First rows (most frequent words)", 12, minimum=0, maximum=40, step=1)
 TOPN = Setting("topn", "How many neighbours", 10, minimum=3, maximum=25, step=1)
 
 

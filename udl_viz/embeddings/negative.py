@@ -15,9 +15,9 @@ from udl_viz.settings import Setting
 
 #: word2vec's exponent: it flattens the word frequencies so rare words are drawn more often.
 NOISE_POWER = 0.75
-#: The page's knobs: negatives per real pair, and the seed of the draws.
+#: Negatives per real pair, and the seed that draws them.
 SETTINGS = (Setting("k", "Negative samples per pair (k)", 5, minimum=1, maximum=15, step=1),
-            Setting("seed", "Random seed", 0, minimum=0, maximum=10_000, step=1,
+            Setting("seed", "Random seed", 0, minimum=0, maximum=10_000, step=1, widget="number",
                     help="Change it to draw other negatives."))
 
 

@@ -11,12 +11,11 @@ from threadpoolctl import threadpool_limits
 from udl_viz.settings import Setting
 
 METHODS = ("PCA", "t-SNE")
-SETTINGS = (
-    Setting("method", "Projection", "PCA", choices=METHODS, widget="radio",
-            help="PCA keeps the directions of largest spread; t-SNE keeps near neighbours near."),
-    Setting("dims", "Dimensions", 2, choices=(2, 3), labels=("2D", "3D"), widget="radio"),
-    Setting("n_frequent", "Most frequent words to plot", 300, minimum=50, maximum=1500, step=50),
-)
+#: How the vector space is drawn: projection method, 2D or 3D, and how many frequent words.
+SETTINGS = (Setting("method", "Projection", "PCA", choices=METHODS, widget="radio",
+                    help="PCA keeps the directions of largest spread; t-SNE keeps near neighbours near."),
+            Setting("dims", "Dimensions", 2, choices=(2, 3), labels=("2D", "3D"), widget="radio"),
+            Setting("n_frequent", "Most frequent words to plot", 300, minimum=50, maximum=1500, step=50))
 
 
 def projection_words(kv: KeyedVectors, highlight: list[str], n_frequent: int) -> list[str]:

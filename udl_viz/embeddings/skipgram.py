@@ -12,7 +12,6 @@ LECTURE_SENTENCE = (
     "The opioid epidemic or opioid crisis is the rapid increase in the use of prescription and "
     "non-prescription opioid drugs in the United States and Canada in the 2010s."
 )
-
 #: How many words on each side of the centre count as its context.
 WINDOW = Setting("window", "Window: context words on each side", 2, minimum=1, maximum=5, step=1,
                  help="A wider window gives more pairs and more topical neighbours.")

@@ -12,7 +12,7 @@ from udl_viz import style
 from udl_viz.inference import Prediction
 
 
-def top_k_figure(predictions: list[Prediction], title: str = "Top-5 predictions", compact: bool = False) -> go.Figure:
+def top_k_figure(predictions: list[Prediction], title: str, compact: bool = False) -> go.Figure:
     """Horizontal bars of class probabilities, most likely on top.
 
     ``compact`` drops the probability axis (each bar carries its percentage) and packs the bars,
@@ -88,7 +88,7 @@ def channel_strength_figure(means: np.ndarray, order: np.ndarray, title: str) ->
     return fig
 
 
-def layer_stats_figure(rows: list[dict], title: str = "Activation statistics per layer") -> go.Figure:
+def layer_stats_figure(rows: list[dict], title: str) -> go.Figure:
     """Mean and max activation and the fraction of zeros (sparsity) for each layer."""
     labels = [r["layer"] for r in rows]
     fig = make_subplots(specs=[[{"secondary_y": True}]])

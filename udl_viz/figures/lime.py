@@ -83,17 +83,23 @@ def weights_bar_figure(weights: np.ndarray, title: str, std: np.ndarray | None =
     return fig
 
 
-def convergence_figure(trace: list[dict], target: float, title: str) -> go.Figure:
-    """The stop rule's estimate of fidelity to the converged explanation, check by check."""
+def convergence_figure(trace: list[dict], title: str) -> go.Figure:
+    """The stop rule's estimate of fidelity to the converged explanation, check by check, and where it stops.
+
+    ``trace`` rows hold ``samples``, ``estimated_fidelity``, ``stop_at`` (the fidelity lime's own
+    sampling would reach with the same budget) and ``top_stable``.
+    """
     samples = [row["samples"] for row in trace]
     fidelity = [row["estimated_fidelity"] for row in trace]
+    stop_at = [row["stop_at"] for row in trace]
     symbols = ["circle" if row["top_stable"] else "circle-open" for row in trace]
     fig = go.Figure(go.Scatter(x=samples, y=fidelity, mode="lines+markers", name="estimated fidelity",
                                marker={"symbol": symbols, "size": 10, "color": style.PALETTE[0]},
                                hovertemplate="%{x} samples: %{y:.3f}<extra></extra>"))
-    fig.add_hline(y=target, line_dash="dash", line_color=style.PALETTE[1],
-                  annotation_text=f"stop at {target:.2f}", annotation_position="bottom right")
-    low = min([*fidelity, target]) - 0.05
+    fig.add_trace(go.Scatter(x=samples, y=stop_at, mode="lines", name="as faithful as lime's sampling",
+                             line={"dash": "dash", "color": style.PALETTE[1]},
+                             hovertemplate="%{x} samples: stop at %{y:.3f}<extra></extra>"))
+    low = min([*fidelity, *stop_at]) - 0.05
     fig.update_layout(title=title, xaxis_title="samples evaluated", yaxis_title="estimated fidelity",
                       yaxis_range=[max(0.0, low), 1.005])
     return fig

@@ -8,6 +8,13 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from udl_viz.settings import Setting
+
+#: Held-out images per class of a built-in task, and the training images per class.
+TEST_PER_CLASS = 10
+PER_CLASS = Setting("per_class", "Training images per class", 8, minimum=1, maximum=20,
+                    help=f"Another {TEST_PER_CLASS} images per class are held out to test the new head.")
+
 
 class FineTuneError(ValueError):
     """A training set that cannot be used, with a message fit to show a student."""

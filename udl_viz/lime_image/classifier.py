@@ -30,10 +30,19 @@ def fast_copy(model: nn.Module, input_shape: tuple[int, int, int]) -> nn.Module:
     ``input_shape`` (C, H, W) is one valid input. Changing the shared model in place would
     change it for every session, hence the copy.
     """
-    fast = copy.deepcopy(model).eval()
-    fold_batchnorm(fast, input_shape)
-    activations_in_place(fast, input_shape)
-    return fast.to(memory_format=torch.channels_last)
+    return speed_up(copy.deepcopy(model).eval(), input_shape).to(memory_format=torch.channels_last)
+
+
+def speed_up(view: nn.Module, input_shape: tuple[int, int, int]) -> nn.Module:
+    """``view`` with BatchNorm folded and activations in place, changed in place and returned.
+
+    Only ``view``'s own modules change (folding makes new weight tensors), so a
+    ``hooks.private_view`` of the shared model may be sped up without touching the model.
+    The probe batches bypass hooks on ``view`` itself (they are not the caller's work).
+    """
+    fold_batchnorm(view, input_shape)
+    activations_in_place(view, input_shape)
+    return view
 
 
 def activations_in_place(model: nn.Module, input_shape: tuple[int, int, int]) -> int:
@@ -46,10 +55,10 @@ def activations_in_place(model: nn.Module, input_shape: tuple[int, int, int]) ->
     switched = [m for m in model.modules() if isinstance(m, nn.ReLU | nn.Hardtanh) and not m.inplace]
     x = _probe(input_shape)
     with torch.inference_mode():
-        before = model(x)
+        before = model.forward(x)
         for m in switched:
             m.inplace = True
-        after = model(x)
+        after = model.forward(x)
     if not torch.equal(after, before):
         for m in switched:
             m.inplace = False
@@ -81,7 +90,7 @@ def fold_batchnorm(model: nn.Module, input_shape: tuple[int, int, int]) -> int:
                for name, m in modules.items() if isinstance(m, nn.Conv2d | nn.BatchNorm2d)]
     try:
         with torch.inference_mode():
-            before = model(x)
+            before = model.forward(x)
     finally:
         for handle in handles:
             handle.remove()
@@ -96,7 +105,7 @@ def fold_batchnorm(model: nn.Module, input_shape: tuple[int, int, int]) -> int:
         conv.weight, conv.bias = weight, bias
         _set_module(model, bn_name, nn.Identity())
     with torch.inference_mode():
-        after = model(x)
+        after = model.forward(x)
     if not torch.allclose(after, before, rtol=1e-4, atol=1e-4 * float(before.abs().max())):
         for conv_name, bn_name in pairs:
             if conv_name in saved:

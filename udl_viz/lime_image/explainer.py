@@ -32,6 +32,8 @@ SEED = Setting("seed", "Random seed", 0, minimum=0, maximum=10_000, widget="numb
 #: How many superpixels for and against the class the page shows (``LimeResult.top``).
 SHOWN = Setting("shown", "Superpixels shown (for and against)", 5, minimum=1, maximum=10)
 ClassifierFn = Callable[[np.ndarray], np.ndarray]
+#: Called with the fit so far: weights, intercept, R² and the samples used.
+Fit = Callable[[np.ndarray, float, float, int], None]
 
 
 def model_pixels(spec: ModelSpec, image: Image.Image) -> np.ndarray:
@@ -80,19 +82,22 @@ def _pixel_ranks(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class StopRule:
-    """When to stop sampling: once the superpixel ranking has converged.
+    """When to stop sampling: once the map is as faithful as lime's own sampling would make it.
 
     Every ``check_every`` samples from ``min_samples`` on, LIME's ridge model is fitted to two
     halves of the samples (alternate antithetic pairs) and their per-pixel weight maps are
     correlated (Spearman, r). Spearman-Brown turns r into the reliability of the full set,
     2r / (1 + r); its square root estimates how well the current map correlates with the map
-    unlimited samples would give. Sampling stops when two checks in a row estimate at least
-    ``target`` and agree on the ``top_k`` highest-weighted superpixels. With the default target
-    the result is as faithful to a 5000-sample reference as lime's 1000 independent samples,
-    measured on real photos (benchmarks/bench_lime.py); easy images stop sooner.
+    unlimited samples would give. The first sample of every pair is an independent draw, as all of
+    lime's are: the same split of those, projected by Spearman-Brown to the budget, estimates
+    how faithful lime's ``num_samples`` independent samples would be. Sampling stops when two
+    checks in a row estimate the current map at least that faithful (less ``margin``), at least
+    ``floor``, and agree on the ``top_k`` highest-weighted superpixels. A fixed target instead
+    stopped easy photos short of lime's fidelity (benchmarks/bench_lime.py on held-out photos).
     """
 
-    target: float = 0.96
+    margin: float = 0.0
+    floor: float = 0.9
     min_samples: int = 256
     check_every: int = 64
     top_k: int = 5
@@ -102,8 +107,8 @@ EARLY_STOP = Setting(
     "early_stop", "Stop early once converged", True,
     help=f"Every {StopRule.check_every} samples (from {StopRule.min_samples} on), LIME is fitted to two halves of "
          "the samples. How well the halves agree estimates how closely the full map matches the one unlimited "
-         f"samples would give. Sampling stops when two checks in a row estimate ≥ {StopRule.target} and agree on "
-         f"the top {StopRule.top_k} superpixels.")
+         "samples would give. Sampling stops when two checks in a row estimate it as close as lime's own sampling "
+         f"would get with all the samples, and agree on the top {StopRule.top_k} superpixels.")
 
 
 @dataclass
@@ -157,11 +162,12 @@ class FastLimeImageExplainer(LimeImageExplainer):
     """
 
     def __init__(self, target: int, *, stop: StopRule | None = None, progress: Progress | None = None,
-                 antithetic: bool = True, **kwargs) -> None:
+                 antithetic: bool = True, on_fit: Fit | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.target = target
         self.stop = stop
         self.progress = progress
+        self.on_fit = on_fit
         self.antithetic = antithetic
         self.trace: list[dict] = []
         self.samples = 0
@@ -185,6 +191,8 @@ class FastLimeImageExplainer(LimeImageExplainer):
         data = self.design(num_samples, n_features)
         labels: list[np.ndarray] = []
         done, last_check, previous = 0, 0, None
+        # Without a stop rule, fits for ``on_fit`` still come on the default rule's schedule.
+        schedule = self.stop or StopRule()
         while done < num_samples:
             # The first batch also takes row 0, so that later batches end on whole antithetic pairs.
             rows = data[done:done + batch_size + (done == 0)]
@@ -192,19 +200,30 @@ class FastLimeImageExplainer(LimeImageExplainer):
             if not 0 <= self.target < probs.shape[1]:
                 raise LimeInputError(f"Class {self.target} does not exist: the model has {probs.shape[1]} classes.")
             labels.append(probs)
+            self.first_probs = labels[0][0]
             done += len(rows)
             report(self.progress, done, num_samples)
-            if self.stop is not None and done < num_samples and done >= self.stop.min_samples \
-                    and done - last_check >= self.stop.check_every:
-                last_check = done
-                fidelity, top = self._check(data[:done], np.concatenate(labels), segments)
+            if (self.stop is None and self.on_fit is None) or done >= num_samples \
+                    or done < schedule.min_samples or done - last_check < schedule.check_every:
+                continue
+            last_check = done
+            so_far = np.concatenate(labels)
+            self.output_range = float(np.ptp(so_far[:, self.target]))
+            weights, intercept, score = self._fit(data[:done], so_far)
+            if self.stop is not None:
+                fidelity, lime_fidelity = self._estimate(data[:done], so_far, segments, num_samples)
+                stop_at = max(self.stop.floor, lime_fidelity - self.stop.margin)
+                top = frozenset(np.argsort(-weights, kind="stable")[: self.stop.top_k].tolist())
                 stable = previous is not None and top == previous[1]
-                self.trace.append({"samples": done, "estimated_fidelity": fidelity, "top_stable": stable})
-                if stable and min(fidelity, previous[0]) >= self.stop.target:
-                    break
-                previous = fidelity, top
+                self.trace.append({"samples": done, "estimated_fidelity": fidelity, "stop_at": stop_at,
+                                   "top_stable": stable})
+                if stable and fidelity >= stop_at and previous[0]:
+                    break  # the final fit, on these same samples, is reported by ``explain``
+                previous = fidelity >= stop_at, top
+            if self.on_fit is not None:
+                self.on_fit(weights, intercept, score, done)
         probs = np.concatenate(labels)
-        self.samples, self.first_probs = done, probs[0]
+        self.samples = done
         self.output_range = float(np.ptp(probs[:, self.target]))
         return data[:done], probs
 
@@ -216,36 +235,46 @@ class FastLimeImageExplainer(LimeImageExplainer):
         np.copyto(images, image, where=rows.astype(bool)[:, segments][..., None])
         return images
 
-    def _check(self, data: np.ndarray, labels: np.ndarray, segments: np.ndarray) -> tuple[float, frozenset]:
+    def _estimate(self, data: np.ndarray, labels: np.ndarray, segments: np.ndarray,
+                  budget: int) -> tuple[float, float]:
+        """Estimated correlations with the converged map: this map's, and that of ``budget`` independent samples."""
         sizes = np.bincount(segments.ravel(), minlength=data.shape[1]).astype(float)
-        pair = (np.arange(len(data)) - 1) // 2  # row 0 is in both halves
-        halves = [np.flatnonzero((pair % 2 == h) | (pair < 0)) for h in (0, 1)]
-        wa, wb = (self._weights(data[i], labels[i]) for i in halves)
-        r = max(pixel_spearman(wa, wb, sizes), 0.0)
-        full = self._weights(data, labels)
-        top = frozenset(np.argsort(-full, kind="stable")[: self.stop.top_k].tolist())
-        return float(np.sqrt(2 * r / (1 + r))), top
+        rows = np.arange(len(data))
+        pair = (rows - 1) // 2  # row 0, the unperturbed image, is in every half
+        alternate = [(pair % 2 == h) | (pair < 0) for h in (0, 1)]
+        first = (rows % 2 == 1) | (pair < 0)
+        r_all, r_first = (self._split_half(data, labels, [np.flatnonzero(h & keep) for h in alternate], sizes)
+                          for keep in (True, first))
+        k = budget / (first.sum() / 2)  # the independent halves hold about n/4 samples each
+        return float(np.sqrt(2 * r_all / (1 + r_all))), float(np.sqrt(k * r_first / (1 + (k - 1) * r_first)))
 
-    def _weights(self, data: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    def _split_half(self, data: np.ndarray, labels: np.ndarray, halves: list[np.ndarray], sizes: np.ndarray) -> float:
+        wa, wb = (self._fit(data[i], labels[i])[0] for i in halves)
+        return max(pixel_spearman(wa, wb, sizes), 0.0)
+
+    def _fit(self, data: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, float, float]:
+        """LIME's ridge fit on these samples: a weight per superpixel, the intercept and R²."""
         # The cosine distance to the all-on row, as explain_instance computes it.
         distances = 1 - np.sqrt(data.sum(axis=1) / data.shape[1])
-        _, exp, _, _ = self.base.explain_instance_with_data(data, labels, distances, self.target,
-                                                            num_features=data.shape[1])
+        intercept, exp, score, _ = self.base.explain_instance_with_data(data, labels, distances, self.target,
+                                                                        num_features=data.shape[1])
         weights = np.zeros(data.shape[1])
         for feature, weight in exp:
             weights[feature] = weight
-        return weights
+        return weights, float(intercept), float(score)
 
 
 def explain(classifier_fn: ClassifierFn, pixels: np.ndarray, segments: np.ndarray, target: int, *,
             num_samples: int = 1000, hide: str = "mean", seed: int = 0, batch_size: int = 8,
             stop: StopRule | None = StopRule(), antithetic: bool = True,
-            progress: Progress | None = None) -> LimeResult:
+            progress: Progress | None = None, partial: Callable[[LimeResult], None] | None = None) -> LimeResult:
     """Explain ``classifier_fn``'s probability of class ``target`` for ``pixels`` (H, W, 3) by superpixel.
 
     ``segments`` comes from ``segment``. At most ``num_samples`` perturbations are evaluated
     (fewer when ``stop`` finds the ranking converged); ``progress(done, total)`` is called after
-    every batch. The same ``seed`` gives the same result. Small batches are faster per image on
+    every batch. ``partial(result)``, if given, gets the explanation fitted to the samples so far
+    at every check of the stop rule (on the default rule's schedule when ``stop`` is None), and
+    last the final result. The same ``seed`` gives the same result. Small batches are faster per image on
     CPU: a batch of 8 keeps each layer's activations in cache (1.7x the throughput of 32 here).
     """
     try:
@@ -260,8 +289,14 @@ def explain(classifier_fn: ClassifierFn, pixels: np.ndarray, segments: np.ndarra
         raise LimeInputError("The image has only one superpixel; LIME needs at least two regions to compare.")
     if target < 0:
         raise LimeInputError(f"Class {target} does not exist.")
+    def result(weights: np.ndarray, intercept: float, score: float, samples: int) -> LimeResult:
+        return LimeResult(segments=segments, weights=weights, intercept=intercept, score=score, target=target,
+                          target_prob=float(explainer.first_probs[target]), output_range=explainer.output_range,
+                          samples=samples, max_samples=num_samples, seed=seed, trace=list(explainer.trace))
+
+    on_fit = None if partial is None else lambda *fit: partial(result(*fit))
     explainer = FastLimeImageExplainer(target, stop=stop, progress=progress, antithetic=antithetic,
-                                       random_state=seed)
+                                       on_fit=on_fit, random_state=seed)
     exp = explainer.explain_instance(
         pixels, classifier_fn, labels=(target,), top_labels=None, hide_color=hide_colour(pixels, segments, hide),
         num_samples=num_samples, batch_size=batch_size, segmentation_fn=lambda _image: segments,
@@ -269,7 +304,7 @@ def explain(classifier_fn: ClassifierFn, pixels: np.ndarray, segments: np.ndarra
     weights = np.zeros(int(segments.max()) + 1)
     for feature, weight in exp.local_exp[target]:
         weights[feature] = weight
-    return LimeResult(segments=segments, weights=weights, intercept=float(exp.intercept[target]),
-                      score=float(exp.score), target=target, target_prob=float(explainer.first_probs[target]),
-                      output_range=explainer.output_range,
-                      samples=explainer.samples, max_samples=num_samples, seed=seed, trace=explainer.trace)
+    final = result(weights, float(exp.intercept[target]), float(exp.score), explainer.samples)
+    if partial is not None:
+        partial(final)
+    return final

@@ -16,10 +16,16 @@ import torch
 
 from udl_viz.optim.optimizers import STATE_LABELS, Config
 from udl_viz.optim.surfaces import Surface
+from udl_viz.settings import Setting
 
 #: A loss this large counts as diverged: in float64 a runaway path can take thousands of steps
 #: to overflow to inf, long after it has left every plot.
 BLOWUP = 1e10
+#: Steps on a 1D curve, steps on a 2D surface (the race starts at 300), and extra random starts.
+CURVE_STEPS = Setting("steps", "Steps", 60, minimum=5, maximum=300)
+STEPS = Setting("steps", "Steps", 200, minimum=10, maximum=1000, step=10)
+EXTRA_STARTS = Setting("extra", "Extra random starts", 0, minimum=0, maximum=12,
+                       help="Run the same optimizer from more points to see which valley each start leads to.")
 
 
 @dataclass

@@ -16,6 +16,13 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from udl_viz.optim import diabetes
 from udl_viz.optim.descent import BLOWUP
+from udl_viz.settings import Setting
+
+#: The knobs of ``compare`` besides the learning rate (which comes from ``optimizers.LEARNING_RATE``).
+SETTINGS = (Setting("batch", "Mini-batch size", 32, minimum=2, maximum=128),
+            Setting("epochs", "Epochs", 5, minimum=1, maximum=20),
+            Setting("momentum", "Momentum", 0.0, minimum=0.0, maximum=0.99, step=0.01),
+            Setting("seed", "Shuffle seed", 0, minimum=0, maximum=9999, widget="number"))
 
 
 @dataclass

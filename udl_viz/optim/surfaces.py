@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import torch
 
 from udl_viz.optim import diabetes
+from udl_viz.settings import Setting
 
 Tensor = torch.Tensor
 
@@ -244,3 +246,58 @@ def grid(surface: Surface, resolution: int = 120) -> tuple[Tensor, ...]:
         return axes[0], surface.value(axes[0][:, None])
     yy, xx = torch.meshgrid(axes[1], axes[0], indexing="ij")
     return axes[0], axes[1], surface.value(torch.stack((xx, yy), dim=-1))
+
+
+def start_setting(surface: Surface) -> Setting:
+    """The starting weight of a 1D curve, anywhere in its window."""
+    (lo, hi), = surface.bounds
+    return Setting("w0", "Starting weight w", float(surface.start[0]), minimum=lo, maximum=hi, step=0.05)
+
+
+#: Grid points per side of each drawing: the 1D curve, the 2D shaded map and the 3D surface.
+RESOLUTIONS = {"curve": 400, "map": 150, "surface": 60}
+
+
+@dataclass(frozen=True, eq=False)
+class SurfaceView:
+    """A surface evaluated for drawing, as numpy arrays: what its figures need, with no torch left."""
+
+    title: str
+    dim: int
+    bounds: tuple[tuple[float, float], ...]
+    axis_labels: tuple[str, ...]
+    log_scale: bool
+    min_value: float
+    #: (label, points ``(n, dim)``, loss at each point).
+    landmarks: tuple[tuple[str, np.ndarray, np.ndarray], ...]
+    #: Drawing ("curve" in 1D; "map" and "surface" in 2D) -> ``grid`` at its resolution, as arrays.
+    grids: dict[str, tuple[np.ndarray, ...]]
+    #: Points of an ``n × n`` grid over the window ``(n², 2)`` and the loss at each (2D only; empty in 1D).
+    click_points: np.ndarray
+    click_loss: np.ndarray
+
+    def grid(self, drawing: str) -> tuple[np.ndarray, ...]:
+        """The grid of one drawing (a key of :data:`RESOLUTIONS`)."""
+        return self.grids[drawing]
+
+
+def surface_view(surface: Surface, click_grid: int = 31) -> SurfaceView:
+    """Evaluate ``surface`` for its figures: the grids, the landmarks' losses and a clickable grid."""
+    def loss_at(points: np.ndarray) -> np.ndarray:
+        return surface.value(torch.as_tensor(points, dtype=torch.float64)).numpy()
+
+    labels = dict.fromkeys(label for label, _ in surface.landmarks)
+    landmarks = []
+    for label in labels:
+        points = np.array([p for lab, p in surface.landmarks if lab == label], dtype=float)
+        landmarks.append((label, points, loss_at(points)))
+    drawings = ("curve",) if surface.dim == 1 else ("map", "surface")
+    grids = {d: tuple(t.numpy() for t in grid(surface, RESOLUTIONS[d])) for d in drawings}
+    click = np.zeros((0, surface.dim))
+    if surface.dim == 2 and click_grid:
+        (x0, x1), (y0, y1) = surface.bounds
+        gx, gy = np.meshgrid(np.linspace(x0, x1, click_grid), np.linspace(y0, y1, click_grid))
+        click = np.stack((gx.ravel(), gy.ravel()), axis=1)
+    return SurfaceView(surface.title, surface.dim, surface.bounds, surface.axis_labels, surface.log_scale,
+                       surface.min_value, tuple(landmarks), grids, click, loss_at(click) if len(click) else
+                       np.zeros(0))

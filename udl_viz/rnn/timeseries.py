@@ -15,6 +15,7 @@ from torch import nn
 
 from udl_viz.datasets.sunspots import load_sunspots
 from udl_viz.models.sunspots import Forecasters, GRUForecaster, StepMLP
+from udl_viz.settings import Setting
 
 TRAIN_END = 1920  # fit on 1700-1920; measure errors on 1921-2008
 WINDOW = 30       # years the models read before each forecast (about three 11-year cycles)
@@ -63,12 +64,43 @@ def one_step_forecasts(f: Forecasters, values: np.ndarray, targets: np.ndarray) 
     return {GRU_NAME: gru, MLP_NAME: mlp, PERSISTENCE_NAME: values[targets - 1].astype(np.float64)}
 
 
-def forecast_errors(f: Forecasters, years: np.ndarray, values: np.ndarray) -> dict[str, float]:
-    """Root-mean-square error of each forecaster on the test years (after ``TRAIN_END``)."""
+def rmse(forecast: np.ndarray, truth: np.ndarray) -> float:
+    """Root-mean-square error of a forecast."""
+    return float(np.sqrt(np.mean((forecast - truth) ** 2)))
+
+
+@dataclass(frozen=True)
+class HeldOutForecasts:
+    """One-year-ahead forecasts of every forecaster on the test years, and their errors."""
+
+    years: np.ndarray
+    truth: np.ndarray
+    forecasts: dict[str, np.ndarray]
+    errors: dict[str, float]  # root-mean-square error per forecaster
+
+
+def held_out_forecasts(f: Forecasters, years: np.ndarray, values: np.ndarray) -> HeldOutForecasts:
+    """Each forecaster's one-year-ahead forecasts of the test years (after ``TRAIN_END``)."""
     targets = np.flatnonzero(years > TRAIN_END)
     forecasts = one_step_forecasts(f, values, targets)
     truth = values[targets]
-    return {f"rmse {name}": float(np.sqrt(np.mean((p - truth) ** 2))) for name, p in forecasts.items()}
+    return HeldOutForecasts(years[targets], truth, forecasts, {name: rmse(p, truth) for name, p in forecasts.items()})
+
+
+def forecast_errors(f: Forecasters, years: np.ndarray, values: np.ndarray) -> dict[str, float]:
+    """Root-mean-square error of each forecaster on the test years (after ``TRAIN_END``)."""
+    return {f"rmse {name}": error for name, error in held_out_forecasts(f, years, values).errors.items()}
+
+
+def window_settings(years: np.ndarray, end: int | None = None) -> tuple[Setting, Setting]:
+    """The last year read (any year with a full window before it and one after) and the years to forecast after ``end``."""
+    first_end, last_end = int(years[0]) + WINDOW - 1, int(years[-1]) - 1
+    last = Setting("end", "Last year the models read", min(max(1979, first_end), last_end), minimum=first_end,
+                   maximum=last_end, help=f"The GRU reads the {WINDOW} years up to and including this one.")
+    most = min(30, int(years[-1]) - (last.default if end is None else end))
+    horizon = Setting("horizon", "Years to forecast", min(20, most), minimum=1, maximum=most,
+                      help="Each forecast is fed back in as the next input.")
+    return last, horizon
 
 
 @dataclass(frozen=True)
@@ -100,3 +132,27 @@ def rollout(f: Forecasters, window: np.ndarray, horizon: int) -> Rollout:
             base.append(value)
     return Rollout(np.asarray(window, dtype=np.float64), torch.cat(hidden).numpy(),
                    f.unscale(torch.cat(forecast)), f.unscale(torch.cat(base)))
+
+
+@dataclass(frozen=True)
+class WindowForecast:
+    """The years the models read up to ``end``, what came next, and both models' forecasts of it."""
+
+    window_years: np.ndarray
+    window: np.ndarray
+    future_years: np.ndarray
+    truth: np.ndarray
+    run: Rollout
+    gru_error: float
+    baseline_error: float
+
+
+def forecast_window(f: Forecasters, years: np.ndarray, values: np.ndarray, end: int,
+                    horizon: int) -> WindowForecast:
+    """Read the ``WINDOW`` years up to ``end``, forecast ``horizon`` years and score both models."""
+    i_end = int(np.flatnonzero(years == end)[0])
+    window_years, window = years[i_end - WINDOW + 1:i_end + 1], values[i_end - WINDOW + 1:i_end + 1]
+    future_years, truth = years[i_end + 1:i_end + 1 + horizon], values[i_end + 1:i_end + 1 + horizon]
+    run = rollout(f, window, horizon)
+    return WindowForecast(window_years, window, future_years, truth, run, rmse(run.forecast, truth),
+                          rmse(run.baseline, truth))

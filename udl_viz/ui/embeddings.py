@@ -10,6 +10,7 @@ from gensim.models import KeyedVectors
 from udl_viz import style
 from udl_viz.embeddings import benchmark, negative, projection
 from udl_viz.embeddings.catalog import DEFAULT_VECTORS, VECTOR_SETS, unavailable_reason
+from udl_viz.embeddings.drift import SETTINGS as DRIFT_SETTINGS
 from udl_viz.embeddings.drift import (
     SentimentDrift,
     cosine_distances,
@@ -18,6 +19,7 @@ from udl_viz.embeddings.drift import (
     top_movers,
 )
 from udl_viz.embeddings.explore import (
+    ROWS,
     TOPN,
     UnknownWordError,
     analogy,
@@ -27,7 +29,15 @@ from udl_viz.embeddings.explore import (
     neighbours,
     word_counts,
 )
-from udl_viz.embeddings.figures import (
+from udl_viz.embeddings.skipgram import (
+    LECTURE_SENTENCE,
+    WINDOW,
+    SkipGramPair,
+    simple_tokens,
+    skipgram_pairs,
+)
+from udl_viz.embeddings.vectors import EXAMPLES, SCALE, VectorsUnavailable, load_vectors
+from udl_viz.figures.embeddings import (
     analogy_figure,
     benchmark_figure,
     drift_figure,
@@ -37,14 +47,6 @@ from udl_viz.embeddings.figures import (
     weight_matrix_figure,
     word_bars_figure,
 )
-from udl_viz.embeddings.skipgram import (
-    LECTURE_SENTENCE,
-    WINDOW,
-    SkipGramPair,
-    simple_tokens,
-    skipgram_pairs,
-)
-from udl_viz.embeddings.vectors import EXAMPLES, SCALE, VectorsUnavailable, load_vectors
 from udl_viz.ui.layout import show_figure
 from udl_viz.ui.progress import progress_bar
 from udl_viz.ui.settings import setting_widget, setting_widgets
@@ -169,7 +171,9 @@ def skipgram_section(name: str, kv: KeyedVectors) -> list[SkipGramPair]:
         st.caption(f"Skip-gram reads **{tokens[centre]}** and is trained to predict each of these "
                    f"{len(chosen)} words. No labels are needed: the text supervises itself.")
     with right:
-        show_figure(skipgram_grid_figure(tokens, window, centre), key="skipgram_grid")
+        show_figure(skipgram_grid_figure(tokens, window, f"Skip-gram with window {window}: {len(pairs)} "
+                                         f"(centre, context) pairs from {len(tokens)} words", centre),
+                    key="skipgram_grid")
         st.caption("**What am I looking at?** The training data skip-gram makes from one sentence. Each row "
                    "slides the window to the next centre word (orange); every blue cell is one (centre, context) "
                    "pair. A wider window gives more pairs and more topical neighbours.")
@@ -218,7 +222,9 @@ def negative_sampling_section(name: str, kv: KeyedVectors, chosen: list[SkipGram
         st.info("Type a sentence in the first tab to see negative samples for its pairs.")
     ranks = list(range(10)) + [r for r in (50, 200, 800, 2000, 8000) if r < len(kv)]
     show_figure(noise_distribution_figure([kv.index_to_key[r] for r in ranks], unigram[ranks], noise[ranks],
-                                          drawn[ranks], negative.NOISE_POWER), key="noise")
+                                          f"Negative samples follow unigram^{negative.NOISE_POWER:g}: frequent "
+                                          "words are damped, rare ones boosted", drawn[ranks], negative.NOISE_POWER),
+                key="noise")
     top = kv.index_to_key[0]
     c1, c2, c3 = st.columns(3)
     c1.metric(f"'{top}' in the corpus", f"{unigram[0]:.2%}")
@@ -233,7 +239,8 @@ def negative_sampling_section(name: str, kv: KeyedVectors, chosen: list[SkipGram
 def weight_matrix_section(name: str, kv: KeyedVectors) -> None:
     """Rows of the embedding matrix: an embedding layer is a table lookup."""
     c1, c2 = st.columns([1, 2])
-    n_rows = c1.slider("First rows (most frequent words)", 0, 40, 12, key="matrix_rows")
+    with c1:
+        n_rows = setting_widget(ROWS, key="matrix_rows")
     extra = clean_words(c2.text_input("Also show these words", ", ".join(EXAMPLES[name].highlight[:4]),
                                       key=f"matrix_words_{name}"))
     words = list(dict.fromkeys(kv.index_to_key[:n_rows] + [w for w in extra if w in kv.key_to_index]))
@@ -247,7 +254,8 @@ def weight_matrix_section(name: str, kv: KeyedVectors) -> None:
         st.warning("Choose at least one row or type a word from the vocabulary.")
         return
     rows, matrix = embedding_rows(kv, words)
-    show_figure(weight_matrix_figure(words, rows, matrix), key="matrix")
+    show_figure(weight_matrix_figure(words, rows, matrix, f"Embedding weight matrix: {len(words)} of its rows, "
+                                     f"each a {matrix.shape[1]}-number word vector"), key="matrix")
     st.metric("Embedding matrix shape (words × dimensions)", f"{len(kv):,} × {kv.vector_size}")
     st.caption("Row i is word i's vector. Multiplying word i's one-hot vector by this matrix picks out "
                "row i: that is all an embedding layer does. Single numbers mean little; whole rows do.")
@@ -299,7 +307,8 @@ def analogy_section(name: str, kv: KeyedVectors) -> None:
                                      color=style.PALETTE[1]), key="analogy_bars")
     with right:
         quad = [a, b, c, answers[0][0]]
-        show_figure(analogy_figure(quad, analogy_plane(embedding_rows(kv, quad)[1])), key="analogy_arrows")
+        show_figure(analogy_figure(quad, analogy_plane(embedding_rows(kv, quad)[1]),
+                                   "Analogy as arrows: parallel means it holds"), key="analogy_arrows")
     st.caption(f"The answer is the word nearest to vector({b}) − vector({a}) + vector({c}). Right: the four "
                f"words in the plane of {a} → {c} and the two offsets; parallel arrows of equal length mean "
                "the offset from a to b means the same as from c to the answer.")
@@ -318,7 +327,8 @@ def projection_section(name: str, kv: KeyedVectors) -> None:
     shown = projection.projection_words(kv, highlight, values["n_frequent"])
     with st.spinner(f"Projecting {len(shown)} vectors with {method}…"):
         coords = cached_projection(name, tuple(shown), method, dims)
-    show_figure(projection_figure(shown, coords, highlight, method), key="projection")
+    show_figure(projection_figure(shown, coords, highlight, method,
+                                  f"{len(shown)} word vectors projected to {dims}D with {method}"), key="projection")
     if method == "PCA":
         share = projection.explained_variance(embedding_rows(kv, shown)[1], dims)
         st.caption(f"Each dot is a word; hover to read it. The {dims} axes keep {share:.0%} of the spread of the "
@@ -367,9 +377,10 @@ def drift_section() -> None:
                 "it to tell positive from negative reviews. Which words had to change their meaning most?")
     c1, c2, c3 = st.columns(3)
     model_name = c1.selectbox("Sentiment model", list(models), format_func=models.get, key="rnn_model")
-    k_movers = c2.slider("Words to list", 5, 40, 20, key="k_movers")
-    min_count = c3.select_slider("Only words seen at least", [1, 2, 5, 10, 20, 50, 100], 20, key="min_count",
-                                 help="Rare words get few updates; raise this to compare common words.")
+    with c2:
+        k_movers = setting_widget(DRIFT_SETTINGS[0], key="k_movers")
+    with c3:
+        min_count = setting_widget(DRIFT_SETTINGS[1], key="min_count")
     drift = cached_drift(model_name)
     keep = drift.counts >= min_count
     words = [w for w, kept in zip(drift.words, keep, strict=True) if kept]
@@ -383,7 +394,8 @@ def drift_section() -> None:
     with right:
         show_figure(drift_figure(words, drift.counts[keep], cosine_distances(drift.initial[keep],
                                                                              drift.trained[keep]),
-                                 [m.word for m in movers]), key="drift")
+                                 [m.word for m in movers], "How far each word moved, against how often it occurs"),
+                    key="drift")
     st.caption(f"Cosine distance 0 = the vector kept its direction, 1 = it turned by 90°. Of {len(words):,} "
                f"words seen at least {min_count} times, these turned furthest. word2vec only knew where words "
                "appear; training for sentiment moves the words that decide whether a review is liked.")

@@ -9,11 +9,13 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
+from udl_viz.figures.minibatch import batch_figure, epoch_loss_figure
 from udl_viz.optim import landscape as landscape_mod
-from udl_viz.optim.descent import Run, descend
+from udl_viz.optim.descent import Run, descend, race, readouts
 from udl_viz.optim.minibatch import BatchRun, compare
 from udl_viz.optim.optimizers import LEARNING_RATE, OPTIMIZERS, Config, config
-from udl_viz.optim.surfaces import ALL, Surface
+from udl_viz.optim.surfaces import ALL, Surface, SurfaceView, surface_view
+from udl_viz.ui.layout import show_figure
 from udl_viz.ui.progress import progress_bar
 from udl_viz.ui.settings import setting_widget, setting_widgets
 
@@ -35,6 +37,12 @@ def cached_batches(batch_size: int, lr: float, epochs: int, start: tuple[float, 
     return compare(batch_size, lr, epochs, start, seed=seed, momentum=momentum)
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_view(surface: str) -> SurfaceView:
+    """The named surface evaluated for its figures, cached."""
+    return surface_view(ALL[surface])
+
+
 def run_descent(surface: Surface, configs: Sequence[Config], starts: Sequence[Sequence[float]],
                 steps: int) -> list[list[Run]] | None:
     """Cached runs, or ``None`` after an ``st.error`` if torch.optim rejects a setting."""
@@ -43,6 +51,33 @@ def run_descent(surface: Surface, configs: Sequence[Config], starts: Sequence[Se
     except (ValueError, KeyError) as exc:
         st.error(f"torch.optim refused these settings: {exc}. Change the hyperparameters and try again.")
         return None
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_race(surface: str, configs: tuple[Config, ...], start: tuple[float, ...], steps: int) -> list[Run]:
+    """``race`` on the named surface, cached per settings."""
+    return race(ALL[surface], configs, start, steps)
+
+
+def run_race(surface: Surface, configs: Sequence[Config], start: Sequence[float], steps: int) -> list[Run] | None:
+    """Every config from ``start`` (cached), or ``None`` after an ``st.error`` if torch.optim rejects a setting."""
+    try:
+        return cached_race(surface.name, tuple(configs), tuple(map(float, start)), steps)
+    except (ValueError, KeyError) as exc:
+        st.error(f"torch.optim refused these settings: {exc}. Change the hyperparameters and try again.")
+        return None
+
+
+def readout_panel(runs: list[Run], key: str) -> None:
+    """Per-step numbers for every run, and a note for each one that diverged."""
+    steps = max(r.steps for r in runs)
+    step = st.slider("Readouts at step", 0, steps, steps, key=key,
+                     help="Position, loss, gradient length, step length and the optimizer's memory at this step.")
+    st.dataframe(readouts(runs, step), hide_index=True)
+    for r in runs:
+        if r.diverged_at is not None:
+            st.warning(f"{r.label} diverged at step {r.diverged_at}: its loss shot off to infinity. "
+                       "Try a smaller learning rate.")
 
 
 def lr_slider(label: str, default: float, key: str) -> float:
@@ -121,3 +156,27 @@ def cached_landscape(directions: str, resolution: int, span: float, seed: int) -
         while len(store) > MAX_LANDSCAPES:
             store.pop(next(iter(store)))
     return store[key]
+
+
+def minibatch_section(knobs: dict, lr: float) -> None:
+    """Full batch, mini-batch and SGD on the diabetes line: final losses, their paths and loss per epoch."""
+    surface = ALL["diabetes"]
+    runs = cached_batches(knobs["batch"], lr, knobs["epochs"], tuple(surface.start), knobs["seed"],
+                          knobs["momentum"])
+    for col, r in zip(st.columns(len(runs)), runs, strict=True):
+        final = "diverged" if r.diverged_at is not None else f"loss {r.losses[-1]:.3f}"
+        col.metric(r.label, f"{len(r.positions) - 1} updates", final, delta_color="off", delta_arrow="off",
+                   help="Loss on all patients after the last update; the best possible is "
+                        f"{surface.min_value:.3f}.")
+    show_figure(batch_figure(cached_view(surface.name), runs, "Same examples seen, different numbers of steps"),
+                key="gdb_map")
+    st.caption("**What am I looking at?** The two weights of a straight-line fit, and how each way of batching "
+               "moves them. Each path has used the same number of examples at every frame. SGD's path is noisy because "
+               "each patient pulls the line their own way, yet it gets close in a fraction of an epoch.")
+    show_figure(epoch_loss_figure(runs, surface.min_value,
+                                  "Loss on all patients after every update (dots: ends of epochs)"), key="gdb_loss")
+    st.caption("Loss on all 442 patients after each update, against epochs. Full batch improves smoothly but "
+               "only once per epoch; mini-batches are the usual compromise.")
+    for r in runs:
+        if r.diverged_at is not None:
+            st.warning(f"{r.label} diverged at update {r.diverged_at}. Try a smaller learning rate.")

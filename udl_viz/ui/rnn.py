@@ -1,4 +1,4 @@
-"""The RNN pages' cached loaders (one model object per name, results cached per text) and sections."""
+"""The RNN pages' cached loaders (one model object per name, results cached per text) and their sections."""
 
 from __future__ import annotations
 
@@ -9,14 +9,22 @@ import torch
 
 from udl_viz.attribution import AttributionResult, get_method
 from udl_viz.embeddings.explore import clean_words
+from udl_viz.figures.rnn import (
+    comparison_figure,
+    error_bars_figure,
+    forecast_figure,
+    hidden_state_figure,
+    loop_agreement_figure,
+    one_step_figure,
+)
 from udl_viz.figures.sentiment import accuracy_comparison_figure
 from udl_viz.models import SENTIMENT, ModelUnavailable, get_spec, load_model
 from udl_viz.models.sentiment import ARCHITECTURES, TITLES, SentimentRNN
 from udl_viz.models.sunspots import Forecasters, load_forecasters
 from udl_viz.rnn.compare import embedding_kind, embedding_neighbours, model_scores
-from udl_viz.rnn.figures import comparison_figure, loop_agreement_figure
 from udl_viz.rnn.loop import LoopCheck, loop_vs_torch
 from udl_viz.rnn.memory import Trace, unroll
+from udl_viz.rnn.timeseries import GRU_NAME, MLP_NAME, WINDOW, forecast_window, held_out_forecasts
 from udl_viz.ui.layout import show_figure
 
 
@@ -60,6 +68,47 @@ def get_forecasters() -> Forecasters:
     return load_forecasters()
 
 
+def forecast_section(forecasters: Forecasters, years: np.ndarray, values: np.ndarray, end: int,
+                     horizon: int) -> None:
+    """The models read the years up to ``end`` and forecast ``horizon`` more; then the GRU's memory."""
+    shown = forecast_window(forecasters, years, values, end, horizon)
+    show_figure(forecast_figure(shown.window_years, shown.window, shown.future_years,
+                                {"GRU forecast": shown.run.forecast,
+                                 "feed-forward forecast (no memory)": shown.run.baseline}, shown.truth,
+                                f"Reading {shown.window_years[0]}–{end}, forecasting "
+                                f"{shown.future_years[0]}–{shown.future_years[-1]}"),
+                key="forecast")
+    st.caption(f"**What am I looking at?** Sunspot numbers by year, and two models forecasting what comes next. "
+               f"Grey: the {WINDOW} years the models read. Each model then feeds its own forecast back in, year "
+               f"after year. Error over these {horizon} years (root-mean-square): GRU {shown.gru_error:.1f}, "
+               f"feed-forward {shown.baseline_error:.1f}. The feed-forward net maps one value to the next, so it "
+               "soon settles on a fixed value.")
+    labels = [str(y) for y in shown.window_years] + [f"{y}*" for y in shown.future_years]
+    show_figure(hidden_state_figure(labels, shown.run.hidden,
+                                    f"GRU hidden state: {shown.run.hidden.shape[1]} units over time",
+                                    value_name="activation", x_title="year read (* = its own forecast fed back)"),
+                key="ts_hidden")
+    st.caption("Each column is the GRU's memory after that year. Units that swing with the cycle track its phase: "
+               "this is what lets the GRU tell a rising year from a falling one with the same sunspot number.")
+
+
+def held_out_section(forecasters: Forecasters, years: np.ndarray, values: np.ndarray) -> None:
+    """One-year-ahead forecasts of the years after training, and each model's error."""
+    held_out = held_out_forecasts(forecasters, years, values)
+    show_figure(one_step_figure(held_out.years, held_out.truth, held_out.forecasts,
+                                "Forecasts of each year from the years before it"), key="one_step")
+    errors = held_out.errors
+    left, right = st.columns([2, 1])
+    with left:
+        show_figure(error_bars_figure(errors, "One-year-ahead error (lower is better)"), key="errors")
+    with right:
+        best = min(errors, key=errors.get)
+        st.metric("GRU error vs feed-forward", f"{errors[GRU_NAME]:.1f} vs {errors[MLP_NAME]:.1f}")
+        st.caption(f"Lowest error: **{best}**. Persistence (next year = this year) is the bar any forecaster must "
+                   "beat. The feed-forward net treats each year separately, as the lecture's contrast with the "
+                   "RNN: without memory it barely beats persistence.")
+
+
 @st.cache_data(show_spinner="Finding neighbours in each embedding…", max_entries=32)
 def cached_embedding_neighbours(word: str) -> dict:
     return embedding_neighbours(word)
@@ -81,8 +130,9 @@ def architectures_section(name: str, ids: tuple[int, ...], tokens: list[str], un
             rows.append({"model": scores.title, "SST-2 dev accuracy": scores.dev,
                          "out-of-domain accuracy": scores.ood,
                          "P(positive) for this text": float(cached_trace(scores.name, ids).positive[-1])})
-    show_figure(comparison_figure(tokens, curves, unknown, "SimpleRNN, LSTM and GRU read the same text"
-                                  + (f" ({embedding_kind(name)})" if spec.meta["frozen"] else "")), key="compare")
+    show_figure(comparison_figure(tokens, curves, "SimpleRNN, LSTM and GRU read the same text"
+                                  + (f" ({embedding_kind(name)})" if spec.meta["frozen"] else ""), unknown),
+                key="compare")
     st.caption("Same embedding, same data, three memories. The SimpleRNN rewrites its whole state at "
                "every word; the gated LSTM and GRU choose what to keep, which shows most on sentences that turn.")
     if rows:
@@ -128,7 +178,8 @@ def loop_section(name: str, ids: tuple[int, ...], tokens: list[str], unknown: li
     c1.caption(f"W is {loop.wx.shape[1]}×{loop.inputs.shape[1]} (units × embedding), U is "
                f"{loop.wx.shape[1]}×{loop.wx.shape[1]}; torch stores b as two biases, b_ih + b_hh.")
     with c2:
-        show_figure(loop_agreement_figure(loop.states, check.torch_states), key="loop")
+        show_figure(loop_agreement_figure(loop.states, check.torch_states,
+                                          f"numpy loop vs torch.nn.RNN: largest difference {diff:.1e}"), key="loop")
     st.caption("Every hidden value for every word: the numpy loop (up) against torch.nn.RNN (across). All points "
                "lie on the diagonal.")
 

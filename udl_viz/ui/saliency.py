@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import streamlit as st
 from PIL import Image
 
 from udl_viz.attribution import METHODS, AttributionResult, get_method
 from udl_viz.attribution.faithfulness import Faithfulness, deletion_insertion, random_map
 from udl_viz.attribution.sanity import SanityCheck, cascading_randomisation
+from udl_viz.figures.saliency import map_tile_figure
 from udl_viz.models import ModelSpec
+from udl_viz.ui.layout import show_figure
 from udl_viz.ui.loaders import freeze, resolve, shared
-from udl_viz.ui.progress import Progress, progress_bar
+from udl_viz.ui.progress import Progress
 from udl_viz.ui.settings import setting_widgets
 from udl_viz.ui.sidebar import CnnContext
 
@@ -60,27 +63,37 @@ def cached_sanity(model_name: str, key: str, method: str, settings: Settings, ta
                                    max_steps=max_steps, original=original, progress=_progress)
 
 
-def explain(ctx: CnnContext, method: str, target: int) -> AttributionResult | None:
-    """The cached map of one method for the current image, or ``None`` after showing the error."""
+def explain(ctx: CnnContext, method: str, target: int, container: Any = st) -> AttributionResult | None:
+    """The cached map of one method for the current image, or ``None`` after showing the error in ``container``."""
     try:
         return cached_attribution(ctx.spec.name, ctx.image_key, method, freeze(stored_settings(ctx.spec, method)),
                                   target, ctx.image)
     except ValueError as exc:
-        st.error(f"{METHODS[method].label}: {exc}")
+        container.error(f"{METHODS[method].label}: {exc}")
         return None
 
 
-def explain_all(ctx: CnnContext, methods: list[str], target: int) -> dict[str, AttributionResult]:
-    """Several methods' maps, with a progress bar while they are computed."""
-    bar = progress_bar("Computing the maps…")
+def map_tiles(ctx: CnnContext, methods: list[str], target: int, pixels: np.ndarray, *, opacity: float,
+              absolute: bool, columns: int = 3) -> dict[str, AttributionResult]:
+    """Each method's map in its own tile, cheapest first: every tile is drawn as soon as its map is ready.
+
+    All tiles start as placeholders, so the grid's shape is there at once.
+    """
+    order = sorted(methods, key=lambda m: METHODS[m].expected_passes(ctx.spec, stored_settings(ctx.spec, m)))
+    cells = [cell for _ in range(0, len(order), columns) for cell in st.columns(columns)]
+    slots = {}
+    for method, cell in zip(order, cells, strict=False):
+        slots[method] = cell.empty()
+        slots[method].info(f"**{METHODS[method].label}**: waiting…")
     results = {}
-    for i, method in enumerate(methods):
-        bar.label = f"Computing {METHODS[method].label}…"
-        bar(i, len(methods))
-        result = explain(ctx, method, target)
+    for method in order:
+        slots[method].info(f"**{METHODS[method].label}**: computing…")
+        result = explain(ctx, method, target, container=slots[method])
         if result is not None:
             results[method] = result
-    bar.done()
+            with slots[method].container():
+                show_figure(map_tile_figure(pixels, result.map, f"{METHODS[method].label}<br>{cost_label(result)}",
+                                            opacity=opacity, absolute=absolute), key=f"saliency_tile_{method}")
     return results
 
 

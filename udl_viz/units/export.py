@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from udl_viz.cli.jsonl import strict
 from udl_viz.units.collections import crop_pixels, pixel_box
 from udl_viz.units.index import Hit, UnitIndex, atomic_write
 
@@ -41,5 +42,5 @@ def export_patches(index: UnitIndex, unit: int, top: int, load: Callable[[Hit], 
         Image.fromarray(crop_pixels(image, hit.box, hit.flip)).save(out / name)
         record["file"] = name
         records.append(record)
-    atomic_write(out / MANIFEST, lambda f: f.write(json.dumps(records, indent=1).encode()))
+    atomic_write(out / MANIFEST, lambda f: f.write(json.dumps(strict(records), indent=1, allow_nan=False).encode()))
     return records

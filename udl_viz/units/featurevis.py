@@ -24,6 +24,7 @@ from torch import nn
 from udl_viz.hooks import activations, private_view
 from udl_viz.models.spec import ModelSpec
 from udl_viz.progress import Progress, report
+from udl_viz.settings import Setting
 from udl_viz.units.cache import cache_dir, model_fingerprint
 from udl_viz.units.index import atomic_write, unit_maxima
 from udl_viz.units.receptive import OUTPUT, receptive_field, run_to
@@ -216,6 +217,17 @@ def cached_visualize(model: nn.Module, spec: ModelSpec, layer: str, unit: int, *
 def default_size(spec: ModelSpec) -> int:
     """A synthesis size that is quick on a laptop CPU yet shows the unit's pattern several times."""
     return min(spec.input_size, 128)
+
+
+#: The page's knobs: what to maximize, how many ascent steps, and whether to start at once.
+OBJECTIVE = Setting("objective", "Maximize", "channel", choices=("channel", "neuron"), widget="radio",
+                    labels=("the whole channel: its pattern as a texture",
+                            "one unit at the centre: its receptive field, like the patches"))
+STEPS = Setting("steps", "Gradient-ascent steps", 64, minimum=32, maximum=256, ticks=(32, 64, 128, 256))
+AUTO = Setting("auto", "Synthesize automatically", True,
+               help="Synthesis runs the network forwards and backwards once per step.")
+#: How many of the top patches to show (at most as many as the index keeps).
+PATCHES = Setting("patches", "Patches to show", 8, minimum=1, maximum=64)
 
 
 def default_objective(spec: ModelSpec) -> str:

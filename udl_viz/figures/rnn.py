@@ -27,8 +27,8 @@ def _word_axis(fig: go.Figure, labels: Sequence[str], crowded: int = 12, **where
                      ticktext=list(labels[::step]), tickangle=-60 if len(labels) > crowded else 0, **where)
 
 
-def step_probability_figure(tokens: Sequence[str], positive: np.ndarray,
-                            unknown: Sequence[bool] | None = None, title: str = "") -> go.Figure:
+def step_probability_figure(tokens: Sequence[str], positive: np.ndarray, title: str,
+                            unknown: Sequence[bool] | None = None) -> go.Figure:
     """P(positive) after each word: the memory at work (e.g. "not bad" flips)."""
     labels = word_labels(tokens, unknown)
     colors = [style.POSITIVE if p >= 0.5 else style.NEGATIVE for p in positive]
@@ -40,14 +40,14 @@ def step_probability_figure(tokens: Sequence[str], positive: np.ndarray,
         customdata=labels, hovertemplate="after '%{customdata}': P(positive) = %{y:.2f}<extra></extra>"))
     fig.add_hline(y=0.5, line_dash="dot", line_color="#555555",
                   annotation_text="undecided", annotation_position="top left")
-    fig.update_layout(title=title or "P(positive) after each word", showlegend=False)
+    fig.update_layout(title=title, showlegend=False)
     fig.update_yaxes(title="P(positive)", range=[-0.02, 1.02])
     fig.update_xaxes(title="word read so far")
     _word_axis(fig, labels)
     return fig
 
 
-def state_heatmap(tokens: Sequence[str], values: np.ndarray, title: str,
+def hidden_state_figure(tokens: Sequence[str], values: np.ndarray, title: str,
                   unknown: Sequence[bool] | None = None, value_name: str = "activation",
                   x_title: str = "word read so far") -> go.Figure:
     """Units (rows) by steps (columns), e.g. the hidden state after each word, on a signed scale."""
@@ -106,8 +106,8 @@ def attribution_figure(tokens: Sequence[str], methods: Mapping[str, np.ndarray],
     return fig
 
 
-def comparison_figure(tokens: Sequence[str], curves: Mapping[str, np.ndarray],
-                      unknown: Sequence[bool] | None = None, title: str = "") -> go.Figure:
+def comparison_figure(tokens: Sequence[str], curves: Mapping[str, np.ndarray], title: str,
+                      unknown: Sequence[bool] | None = None) -> go.Figure:
     """P(positive) after each word for several models on the same text."""
     labels = word_labels(tokens, unknown)
     fig = go.Figure()
@@ -118,7 +118,7 @@ def comparison_figure(tokens: Sequence[str], curves: Mapping[str, np.ndarray],
             line={"color": style.PALETTE[i % len(style.PALETTE)], "dash": dashes[i % len(dashes)]},
             customdata=labels, hovertemplate=f"{name} after '%{{customdata}}': %{{y:.2f}}<extra></extra>"))
     fig.add_hline(y=0.5, line_dash="dot", line_color="#555555")
-    fig.update_layout(title=title or "Three architectures read the same text",
+    fig.update_layout(title=title,
                       legend={"orientation": "h", "y": -0.3})
     fig.update_yaxes(title="P(positive)", range=[-0.02, 1.02])
     fig.update_xaxes(title="word read so far")
@@ -126,16 +126,15 @@ def comparison_figure(tokens: Sequence[str], curves: Mapping[str, np.ndarray],
     return fig
 
 
-def loop_agreement_figure(numpy_states: np.ndarray, torch_states: np.ndarray) -> go.Figure:
+def loop_agreement_figure(numpy_states: np.ndarray, torch_states: np.ndarray, title: str) -> go.Figure:
     """Every hidden value from the numpy loop against ``torch.nn.RNN``: all on the diagonal."""
-    diff = float(np.abs(numpy_states - torch_states).max())
     fig = go.Figure([
         go.Scatter(x=[-1, 1], y=[-1, 1], mode="lines", name="perfect agreement",
                    line={"color": "#999999", "dash": "dot"}),
         go.Scatter(x=torch_states.ravel(), y=numpy_states.ravel(), mode="markers", name="hidden values",
                    marker={"color": style.PALETTE[0], "size": 6, "opacity": 0.6}),
     ])
-    fig.update_layout(title=f"numpy loop vs torch.nn.RNN: largest difference {diff:.1e}",
+    fig.update_layout(title=title,
                       legend={"orientation": "h", "y": -0.25})
     fig.update_xaxes(title="torch.nn.RNN hidden value", range=[-1.05, 1.05])
     fig.update_yaxes(title="numpy for-loop hidden value", range=[-1.05, 1.05])

@@ -13,7 +13,7 @@ _CONTEXT = style.PALETTE[0]  # blue
 _CENTRE = style.PALETTE[1]  # orange
 
 
-def skipgram_grid_figure(tokens: list[str], window: int, selected: int | None = None) -> go.Figure:
+def skipgram_grid_figure(tokens: list[str], window: int, title: str, selected: int | None = None) -> go.Figure:
     """One row per centre word: orange is the centre, blue its context words within ``window``.
 
     Every blue cell is one (centre, context) training pair; ``selected`` outlines one row.
@@ -42,13 +42,12 @@ def skipgram_grid_figure(tokens: list[str], window: int, selected: int | None = 
     # needs no labels: dozens of rotated words would only overlap.
     fig.update_xaxes(title="word in the sentence (same order as the rows)", showticklabels=False)
     fig.update_yaxes(title="centre word", autorange="reversed", **ticks)
-    pairs = int((z == 1).sum())
-    fig.update_layout(title=f"Skip-gram with window {window}: {pairs} (centre, context) pairs from {n} words",
+    fig.update_layout(title=title,
                       height=min(1400, 220 + 22 * n))
     return fig
 
 
-def noise_distribution_figure(words: list[str], unigram: np.ndarray, noise: np.ndarray,
+def noise_distribution_figure(words: list[str], unigram: np.ndarray, noise: np.ndarray, title: str,
                               drawn: np.ndarray | None = None, power: float = 0.75) -> go.Figure:
     """Grouped bars per word: raw frequency, frequency^power, and the share of actual draws."""
     fig = go.Figure()
@@ -59,14 +58,14 @@ def noise_distribution_figure(words: list[str], unigram: np.ndarray, noise: np.n
     if drawn is not None:
         fig.add_bar(x=words, y=drawn, name="share of negative samples drawn", marker_color=style.PALETTE[2],
                     hovertemplate="%{x}: %{y:.3%} of the draws<extra></extra>")
-    fig.update_layout(title=f"Negative samples follow unigram^{power:g}: frequent words are damped, rare ones boosted",
+    fig.update_layout(title=title,
                       xaxis_title="word (most frequent on the left; then rarer words)",
                       yaxis_title="probability (log scale)", yaxis_type="log", yaxis_tickformat=".2~%",
                       barmode="group", legend={"orientation": "h", "y": -0.3})
     return fig
 
 
-def weight_matrix_figure(words: list[str], rows: list[int], matrix: np.ndarray) -> go.Figure:
+def weight_matrix_figure(words: list[str], rows: list[int], matrix: np.ndarray, title: str) -> go.Figure:
     """The embedding matrix rows of ``words``: row i is word i's vector, one column per dimension."""
     limit = float(np.abs(matrix).max()) or 1.0
     labels = [f"row {r}: {w}" for r, w in zip(rows, words, strict=True)]
@@ -77,8 +76,7 @@ def weight_matrix_figure(words: list[str], rows: list[int], matrix: np.ndarray) 
     ))
     fig.update_xaxes(title=f"dimension of the word vector (0 to {matrix.shape[1] - 1})")
     fig.update_yaxes(title="word (row of the embedding matrix)", autorange="reversed", type="category")
-    fig.update_layout(title=f"Embedding weight matrix: {len(words)} of its rows, each a {matrix.shape[1]}-number "
-                            "word vector", height=min(1200, 160 + 24 * len(words)))
+    fig.update_layout(title=title, height=min(1200, 160 + 24 * len(words)))
     return fig
 
 
@@ -95,7 +93,7 @@ def word_bars_figure(words: list[str], values: list[float], title: str, xaxis_ti
     return fig
 
 
-def analogy_figure(words: list[str], coords: np.ndarray) -> go.Figure:
+def analogy_figure(words: list[str], coords: np.ndarray, title: str) -> go.Figure:
     """a → b and c → d as arrows in 2D (e.g. from ``analogy_plane``): parallel arrows mean the analogy holds."""
     if len(words) != 4 or coords.shape != (4, 2):
         raise ValueError("need four words (a, b, c, d) with 2D coordinates")
@@ -109,7 +107,7 @@ def analogy_figure(words: list[str], coords: np.ndarray) -> go.Figure:
         fig.add_annotation(x=coords[end, 0], y=coords[end, 1], ax=coords[start, 0], ay=coords[start, 1],
                            xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=3,
                            arrowwidth=2, arrowcolor=color)
-    fig.update_layout(title="Analogy as arrows: parallel means it holds",
+    fig.update_layout(title=title,
                       xaxis_title=f"direction from {words[0]} to {words[2]}",
                       yaxis_title="shared offset direction",
                       legend={"orientation": "h", "y": -0.2})
@@ -117,7 +115,8 @@ def analogy_figure(words: list[str], coords: np.ndarray) -> go.Figure:
     return fig
 
 
-def projection_figure(words: list[str], coords: np.ndarray, highlight: list[str], method: str) -> go.Figure:
+def projection_figure(words: list[str], coords: np.ndarray, highlight: list[str], method: str,
+                      title: str) -> go.Figure:
     """Words as points in 2D or 3D; highlighted words are large, orange and labelled."""
     dims = coords.shape[1]
     marked = np.isin(np.array(words), highlight)
@@ -135,7 +134,6 @@ def projection_figure(words: list[str], coords: np.ndarray, highlight: list[str]
             fig.add_trace(go.Scatter3d(x=points[:, 0], y=points[:, 1], z=points[:, 2], **common))
         else:
             fig.add_trace(go.Scatter(x=points[:, 0], y=points[:, 1], **common))
-    title = f"{len(words)} word vectors projected to {dims}D with {method}"
     if dims == 3:
         fig.update_layout(scene={"xaxis_title": axis_titles[0], "yaxis_title": axis_titles[1],
                                  "zaxis_title": axis_titles[2]})
@@ -145,7 +143,7 @@ def projection_figure(words: list[str], coords: np.ndarray, highlight: list[str]
     return fig
 
 
-def drift_figure(words: list[str], counts: np.ndarray, distances: np.ndarray, movers: list[str],
+def drift_figure(words: list[str], counts: np.ndarray, distances: np.ndarray, movers: list[str], title: str,
                  n_labels: int = 3) -> go.Figure:
     """Each word's move (cosine distance) against how often it occurs.
 
@@ -163,7 +161,7 @@ def drift_figure(words: list[str], counts: np.ndarray, distances: np.ndarray, mo
             marker={"color": color, "size": size, "opacity": opacity},
             hovertemplate="%{customdata}: seen %{x} times, moved %{y:.3f}<extra></extra>",
         ))
-    fig.update_layout(title="How far each word moved, against how often it occurs",
+    fig.update_layout(title=title,
                       xaxis_title="times the word occurs in SST-2 training sentences (log scale)",
                       yaxis_title="cosine distance from its word2vec start", xaxis={"type": "log", "dtick": 1},
                       height=550, legend={"orientation": "h", "y": -0.2})
