@@ -71,7 +71,7 @@ def home() -> None:
     )
     with st.expander("**Teaching with it: the lecture, step by step**", expanded=False):
         st.markdown("Each link opens a page in projector mode with the settings that show its lesson; "
-                    "**◀ Previous** and **Next ▶** next to the page title walk through the lecture. "
+                    "the **◀** and **▶** arrows next to the page title walk through the lecture. "
                     "Copy any link onto a slide.")
         lecture.lecture_list()
     for topic, idea, pages in TOUR:

@@ -16,7 +16,7 @@ from udl_viz.ui.layout import page_setup, show_figure
 from udl_viz.ui.loaders import cached_layer_activations
 from udl_viz.ui.sidebar import cnn_sidebar
 from udl_viz.ui.warmup import default_layer
-from udl_viz.ui.widgets import data_key, prediction_panel
+from udl_viz.ui.widgets import data_key, input_panel
 
 page_setup("Layer activations", "Each channel of a conv layer is a detector; its feature map shows "
            "where in the image it fires. Early layers find edges and colours, later ones parts of objects.")
@@ -24,27 +24,23 @@ ctx = cnn_sidebar()
 spec = ctx.spec
 pixels = spec.preprocess.pixels(ctx.image)
 
-left, right = st.columns([1, 2])
-with left:
-    st.image(pixels, caption=f"What the model sees: {spec.input_size}×{spec.input_size} centre crop", width="stretch")
-with right:
-    prediction_panel(ctx)
-
 labels = {layer.path: layer.label for layer in spec.layers}
-layer = st.selectbox("Layer", list(labels), index=list(labels).index(default_layer(list(labels))),
-                     format_func=lambda p: f"{p}: {labels[p]}", key=f"act_layer_{spec.name}")
-acts = cached_layer_activations(spec.name, ctx.image_key, layer, ctx.image)
-channels = acts.maps.shape[0]
-
-st.subheader("Feature maps, strongest channels first")
-per_page = st.select_slider("Maps per page", options=[6, 12, 24, 48], value=12)
-per_channel = st.toggle("Scale each channel on its own", key="act_per_channel",
-                        help="Off: one colour scale for all maps, to compare channels. On: each map to its own "
-                             "strongest value, to see the pattern of weak channels too.")
-pages = max(1, math.ceil(channels / per_page))
-page = st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1)
+under_bars, controls = input_panel(ctx)
+with controls:
+    layer = st.selectbox("Layer", list(labels), index=list(labels).index(default_layer(list(labels))),
+                         format_func=labels.get, key=f"act_layer_{spec.name}",
+                         help="Layers in the order the image passes through them.")
+    acts = cached_layer_activations(spec.name, ctx.image_key, layer, ctx.image)
+    channels = acts.maps.shape[0]
+    c1, c2 = st.columns(2)
+    per_page = c1.select_slider("Maps per page", options=[6, 12, 24, 48], value=12)
+    pages = max(1, math.ceil(channels / per_page))
+    page = c2.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1)
+per_channel = under_bars.toggle("Scale each channel on its own", key="act_per_channel",
+                                help="Off: one colour scale for all maps, to compare channels. On: each map to its "
+                                     "own strongest value, to see the pattern of weak channels too.")
 shown = [int(c) for c in acts.order[(page - 1) * per_page: page * per_page]]
-show_figure(feature_grid_figure(acts.maps, shown, f"{layer}: channels ranked {(page - 1) * per_page + 1}–"
+show_figure(feature_grid_figure(acts.maps, shown, f"{labels[layer]}: channels ranked {(page - 1) * per_page + 1}–"
                                 f"{(page - 1) * per_page + len(shown)} of {channels} by mean activation",
                                 per_channel=per_channel), key="grid")
 st.caption("**What am I looking at?** Each tile is one channel's feature map: orange where the detector fires, "

@@ -22,12 +22,12 @@ spec, model = ctx.spec, ctx.model
 
 builtin = ui.builtin_for(spec)
 mine = ui.uploads()
-sources = {"builtin": ui.Source(f"built-in: {builtin.name} ({builtin.num_samples} crops)", builtin),
-           "uploads": ui.Source(f"your uploads ({len(mine)} images, {mine.num_samples} crops)", mine) if mine
+sources = {"builtin": ui.Source(f"{builtin.name} (built-in)", builtin),
+           "uploads": ui.Source(f"your uploads ({len(mine)} images)", mine) if mine
            else ui.Source("your uploads (none yet)")}
 sources |= {f"folder:{folder.root}": folder for folder in ui.folders(model, spec)}
 
-c1, c2, c3 = st.columns([3, 3, 2])
+c1, c2, c3, c4 = st.columns([3, 3, 2, 2])
 with c1:
     choice = st.selectbox("Images to search", list(sources), format_func=lambda key: sources[key].label,
                           key="units_source",
@@ -41,7 +41,7 @@ labels = {entry.path: entry.label for entry in spec.layers} | {OUTPUT: "output: 
 layers = source.layers(spec)
 with c2:
     layer = st.selectbox("Layer", layers, index=min(len(spec.layers) // 3, len(layers) - 1),
-                         format_func=lambda p: f"{p}: {labels.get(p, 'indexed from the CLI')}",
+                         format_func=lambda p: labels.get(p, f"{p} (from the CLI)"),
                          key=f"units_layer_{spec.name}")
 try:
     index = ui.layer_index(model, spec, source, layer)
@@ -56,35 +56,29 @@ with c3:
                             format_func=lambda i: f"{names[i]} (class {i})", key=data_key(ctx, "units_class"),
                             help="Defaults to the class predicted for the sidebar image. Type to search.")
     else:
-        unit = int(st.number_input(f"Unit (channel 0–{index.units - 1})", min_value=0, max_value=index.units - 1,
+        unit = int(st.number_input(f"Unit (0–{index.units - 1})", min_value=0, max_value=index.units - 1,
                                    value=int(np.argmax(index.values[:, 0])), step=1,
                                    key=f"units_unit_{spec.name}_{layer}",
-                                   help="Starts at the unit with the strongest response in this collection."))
-
-rf = index.receptive_field
-m1, m2, m3 = st.columns(3)
-m1.metric("Receptive field", "whole image" if rf.whole else f"{rf.size[1]}×{rf.size[0]} px",
-          help=f"How much of the {rf.input_size}×{rf.input_size} model input one unit can see.")
-m2.metric("Feature map", f"{index.units} × {rf.feature_shape[0]}×{rf.feature_shape[1]}",
-          help="units (channels) × positions")
-m3.metric("Crops searched", f"{index.meta['samples']:,}")
+                                   help="The unit is one channel of the layer. Starts at the unit with the "
+                                        "strongest response in this collection."))
 
 kept = index.values.shape[1]
-count = setting_widget(replace(PATCHES, maximum=kept, default=min(PATCHES.default, kept)), "units_count")
+with c4:
+    count = setting_widget(replace(PATCHES, maximum=kept, default=min(PATCHES.default, kept)), "units_count")
 hits = index.top(unit, count)
 what = names[unit] if layer == OUTPUT else f"{layer}, unit {unit}"
 left, right = st.columns([3, 2])
 with left:
-    st.subheader("Top images" if layer == OUTPUT else "Top patches")
     pixels, problems = ui.patches(source, hits)
     show_figure(patch_grid_figure(pixels, [f"#{h.rank}: {h.activation:.3g}" for h in hits],
                                   f"{what}: the {len(hits)} crops that excite it most",
                                   hovers=[f"{h.name}<br>box {[round(v) for v in h.box]}" for h in hits]),
                 key="patches")
-    st.caption("Each patch is exactly what this unit sees (its receptive field), cut from the original image; "
-               "the number is the unit's activation there. Mirrored crops are shown as the model saw them."
-               if layer != OUTPUT else "The whole crops the model scores highest for this class; the number "
-               "is the class score (logit).")
+    st.caption("**What am I looking at?** " + (
+        "The image patches where this unit fires most. Each is exactly what the unit sees (its receptive field), "
+        "cut from the original image; the number is the unit's activation there. Mirrored crops are shown as "
+        "the model saw them." if layer != OUTPUT else "The whole crops the model scores highest for this "
+        "class; the number is the class score (logit)."))
     for problem in problems:
         st.warning(f"Could not load {problem}")
     if hits and hits[0].activation <= 0:
@@ -117,6 +111,14 @@ with right:
                    + "Made by gradient ascent from noise, with random jitter and a smooth (1/frequency) image "
                    "basis as in Olah et al.'s Feature Visualization: the pattern the unit looks for, often "
                    "stronger than any photo.")
+
+rf = index.receptive_field
+m1, m2, m3 = st.columns(3)
+m1.metric("Receptive field", "whole image" if rf.whole else f"{rf.size[1]}×{rf.size[0]} px",
+          help=f"How much of the {rf.input_size}×{rf.input_size} model input one unit can see.")
+m2.metric("Feature map", f"{index.units} × {rf.feature_shape[0]}×{rf.feature_shape[1]}",
+          help="units (channels) × positions")
+m3.metric("Crops searched", f"{index.meta['samples']:,}")
 
 st.subheader("Where a patch comes from")
 if hits:

@@ -26,10 +26,15 @@ from udl_viz.ui.saliency import (
     stored_settings,
 )
 from udl_viz.ui.sidebar import cnn_sidebar
-from udl_viz.ui.widgets import prediction_panel, target_picker
+from udl_viz.ui.widgets import input_panel, target_picker
 
 SECTIONS = ["One method", "All methods side by side", "Faithfulness", "Sanity check"]
 SANITY_DONE = "saliency_sanity_done"
+
+
+def opacity_slider() -> float:
+    return st.slider("Heatmap opacity", 0.0, 1.0, 0.6, 0.05, key="saliency_opacity")
+
 
 page_setup("Saliency maps", "Which pixels made the network choose this class? Several ways to ask, each "
            "with its cost, a faithfulness score and a sanity check.")
@@ -37,34 +42,40 @@ ctx = cnn_sidebar()
 spec = ctx.spec
 pixels = spec.preprocess.pixels(ctx.image)
 
-left, right = st.columns([1, 2])
-with left:
-    st.image(pixels, caption=f"What the model sees: {spec.input_size}×{spec.input_size} centre crop", width="stretch")
-with right:
-    prediction_panel(ctx)
-target = target_picker(ctx, key="saliency_target")
+under_bars, controls = input_panel(ctx)
+with controls:
+    target = target_picker(ctx, key="saliency_target")
+    section = st.selectbox("View", SECTIONS, key="saliency_section", bind="query-params",
+                           help="One method in detail; all of them side by side; how faithful each map is; "
+                                "and whether it survives randomising the network.")
+with under_bars:
+    signed = st.toggle("Signed view", key="saliency_signed", bind="query-params",
+                       help="Off: gradient maps (vanilla, SmoothGrad, guided backprop) show only how much each pixel "
+                            "matters, since their sign is noise. On: orange pushes towards the class, blue against it.")
 target_name = spec.class_names()[target]
 
-c1, c2, c3 = st.columns([2, 2, 3])
-opacity = c1.slider("Heatmap opacity", 0.0, 1.0, 0.6, 0.05, key="saliency_opacity")
-signed = c2.toggle("Signed view", key="saliency_signed", bind="query-params",
-                   help="Off: gradient maps (vanilla, SmoothGrad, guided backprop) show only how much each pixel "
-                        "matters, since their sign is noise. On: orange pushes towards the class, blue against it.")
-section = c3.radio("View", SECTIONS, horizontal=True, key="saliency_section", bind="query-params")
-
 if section == "One method":
-    method = st.selectbox("Method", list(METHODS), index=list(METHODS).index("gradcam"),
-                          format_func=lambda m: METHODS[m].label, key="saliency_method", bind="query-params")
-    st.caption(METHODS[method].description)
-    settings_widgets(spec, method)
+    fig_col, info_col = st.columns([2, 1])
+    with info_col:
+        method = st.selectbox("Method", list(METHODS), index=list(METHODS).index("gradcam"),
+                              format_func=lambda m: METHODS[m].label, key="saliency_method", bind="query-params")
+        st.caption(METHODS[method].description)
+        opacity = opacity_slider()
+    with fig_col:
+        figure = st.container()  # the map above its method's settings
+        settings_widgets(spec, method)
     with st.spinner(f"Computing {METHODS[method].label}…"):
         result = explain(ctx, method, target)
     if result is not None:
-        fig_col, info_col = st.columns([3, 1])
-        with fig_col:
+        with figure:
             show_figure(saliency_figure(pixels, result.map, f"{METHODS[method].label} for '{target_name}'",
                                         opacity=opacity, absolute=not signed and METHODS[method].gradient_type),
                         key="saliency_single")
+            st.caption("**What am I looking at?** The model's input with the map on top: the coloured pixels are the "
+                       "ones that decide the score of the chosen class; where the photo shows through, the map is "
+                       "near zero. " + ("Bright: matters most (the gradient's size; its sign is mostly noise)."
+                                        if not signed and METHODS[method].gradient_type else
+                                        "Orange: evidence for the class; blue: against it."))
         with info_col:
             st.metric("Forward passes", result.forward_passes)
             st.metric("Backward passes", result.backward_passes)
@@ -76,13 +87,9 @@ if section == "One method":
                                "the baseline to the photo. This is how far off the sum is (captum's convergence delta).")
                 st.caption(f"Sum of attributions {gap['attribution_sum']:.3f} vs score change "
                            f"{gap['score_change']:.3f} ({gap['relative_gap']:.1%} off). More steps shrink the gap.")
-        st.caption("**What am I looking at?** The model's input with the map on top: the coloured pixels are the "
-                   "ones that decide the score of the chosen class; where the photo shows through, the map is "
-                   "near zero. " + ("Bright: matters most (the gradient's size; its sign is mostly noise)."
-                                    if not signed and METHODS[method].gradient_type else
-                                    "Orange: evidence for the class; blue: against it."))
 
 elif section == "All methods side by side":
+    opacity = opacity_slider()
     chosen = st.multiselect("Methods", list(METHODS), default=list(METHODS), format_func=lambda m: METHODS[m].label,
                             key="saliency_grid_methods")
     if not chosen:
@@ -144,6 +151,7 @@ else:
     chosen = st.multiselect("Methods to check", list(METHODS), default=["saliency", "guided_backprop", "gradcam"],
                             format_func=lambda m: METHODS[m].label, key="saliency_sanity_methods")
     max_steps = st.slider("Randomisation steps", 2, 8, 6, key="saliency_sanity_steps")
+    opacity = opacity_slider()
     runs = st.session_state.setdefault(SANITY_DONE, set())
     keys = {m: (spec.name, ctx.image_key, m, freeze(stored_settings(spec, m)), target, max_steps) for m in chosen}
     if st.button("Run the sanity check", type="primary", key="saliency_sanity_run", disabled=not chosen):

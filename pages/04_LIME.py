@@ -29,25 +29,22 @@ from udl_viz.ui.lime import cached_lime, cached_segments, cached_stability, lime
 from udl_viz.ui.loaders import freeze
 from udl_viz.ui.settings import setting_widget, setting_widgets
 from udl_viz.ui.sidebar import cnn_sidebar
-from udl_viz.ui.widgets import prediction_panel, target_picker
+from udl_viz.ui.widgets import input_panel, target_picker
 
-page_setup("LIME: which regions drove the prediction?",
+page_setup("LIME: which regions mattered?",
            "LIME switches patches of the photo (superpixels) on and off at random, watches how the model's "
            "score changes, and fits a simple linear model: its weights say which patches mattered.")
 ctx = cnn_sidebar()
 spec = ctx.spec
 
+_, controls = input_panel(ctx, key="lime_predictions")
+with controls:
+    target = target_picker(ctx, key="lime_target")
+    shown = setting_widget(SHOWN, "lime_shown", bind="query-params")
+class_name = spec.class_names()[target]
+main = st.container()  # the explanation, drawn once the settings below are read
 story, icon = lime_story(ctx)
 st.info(story, icon=icon)
-
-left, right = st.columns([1, 2])
-with left:
-    st.image(spec.preprocess.pixels(ctx.image), width="stretch",
-             caption=f"What the model sees: {spec.input_size}×{spec.input_size} centre crop")
-with right:
-    prediction_panel(ctx, key="lime_predictions")
-target = target_picker(ctx, key="lime_target")
-class_name = spec.class_names()[target]
 
 st.subheader("Settings")
 c1, c2, c3 = st.columns(3)
@@ -59,17 +56,17 @@ with c2:
     early_stop = setting_widget(EARLY_STOP, "lime_early_stop")
     hide = setting_widget(HIDE, "lime_hide", bind="query-params")
 with c3:
-    shown = setting_widget(SHOWN, "lime_shown", bind="query-params")
     seed = setting_widget(SEED, "lime_seed")
 
 params_key = freeze(params)
-try:
-    segments = cached_segments(spec.name, ctx.image_key, algorithm, params_key, ctx.image)
-    result = cached_lime(spec.name, ctx.image_key, target, algorithm, params_key, num_samples, hide, seed,
-                         early_stop, ctx.image, segments)
-except LimeInputError as exc:
-    st.error(f"LIME cannot explain this image with these settings: {exc}")
-    st.stop()
+with main:
+    try:
+        segments = cached_segments(spec.name, ctx.image_key, algorithm, params_key, ctx.image)
+        result = cached_lime(spec.name, ctx.image_key, target, algorithm, params_key, num_samples, hide, seed,
+                             early_stop, ctx.image, segments)
+    except LimeInputError as exc:
+        st.error(f"LIME cannot explain this image with these settings: {exc}")
+        st.stop()
 pixels = model_pixels(spec, ctx.image)
 
 m1, m2, m3, m4 = st.columns(4)
@@ -83,16 +80,18 @@ if result.output_range < 1e-6:
                "Try another hide colour or segmentation.")
 
 positive, negative = result.top(shown, 1), result.top(shown, -1)
-f1, f2 = st.columns(2)
-with f1:
-    show_figure(segmentation_figure(pixels, segments, f"{result.n_superpixels} superpixels ({algorithm})"),
-                key="lime_segments")
-    st.caption("The regions LIME switches on and off. Numbers identify superpixels in the bar chart below.")
-with f2:
-    show_figure(top_superpixels_figure(pixels, segments, positive, negative,
-                                       f"Top {shown} superpixels for and against '{class_name}'"), key="lime_top")
-    st.caption("Orange: these patches raise the score of the class (lime draws them green). "
-               "Blue: they lower it (lime's red). The rest is dimmed.")
+with main:
+    f1, f2 = st.columns(2)
+    with f1:
+        show_figure(top_superpixels_figure(pixels, segments, positive, negative,
+                                           f"Top {shown} superpixels for and against '{class_name}'"), key="lime_top")
+        st.caption("**What am I looking at?** The photo with the patches that mattered most. Orange: these patches "
+                   "raise the score of the class (lime draws them green). Blue: they lower it (lime's red). "
+                   "The rest is dimmed.")
+    with f2:
+        show_figure(segmentation_figure(pixels, segments, f"{result.n_superpixels} superpixels ({algorithm})"),
+                    key="lime_segments")
+        st.caption("The regions LIME switches on and off. Numbers identify superpixels in the bar chart below.")
 show_figure(weight_map_figure(pixels, segments, result.weights, f"LIME weight of every superpixel for '{class_name}'"),
             key="lime_heatmap")
 st.caption("Each superpixel coloured by its weight: how much the class probability changes when it is shown "

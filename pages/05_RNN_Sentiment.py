@@ -28,8 +28,7 @@ from udl_viz.ui.rnn import (
 from udl_viz.ui.settings import setting_widget
 
 page_setup("RNN sentiment: watch the memory",
-           "An RNN is a dense layer in a for loop, with some memory: it reads a review one word at a time, "
-           "updates its hidden state after every word, and a dense softmax reads P(positive) from that state.")
+           "An RNN is a dense layer in a for loop, with some memory: watch it read a review word by word.")
 
 TEXT_KEY, EXAMPLE_KEY = "sentiment_text", "sentiment_example"
 if TEXT_KEY not in st.session_state:
@@ -44,11 +43,12 @@ name = st.sidebar.selectbox("Model", list(REGISTRY), format_func=lambda n: REGIS
 spec = REGISTRY[name]
 st.sidebar.caption(spec.description)
 
-example = st.selectbox("Pick an example", list(EXAMPLES), key=EXAMPLE_KEY,
+example = st.selectbox("Pick an example", list(EXAMPLES), key=EXAMPLE_KEY,  # full width: a value cannot wrap
                        on_change=lambda: st.session_state.update({TEXT_KEY: st.session_state[EXAMPLE_KEY]}))
-st.caption(f"Why this one: {EXAMPLES[example]}")  # under the box, which cannot wrap a long value
-text = st.text_area("…or type a review", key=TEXT_KEY, height=80,
-                    help=f"Any English text. The model reads at most {MAX_TOKENS} tokens.")
+type_in, why = st.columns([3, 2], vertical_alignment="center")
+text = type_in.text_area("…or type a review", key=TEXT_KEY, height=68, label_visibility="collapsed",
+                         help=f"Any English text. The model reads at most {MAX_TOKENS} tokens.")
+why.caption(f"**…or type your own review** in the box. Why this example: {EXAMPLES[example]}")
 
 try:
     model = get_sentiment_model(name)
@@ -79,24 +79,24 @@ ids = tuple(encoded.ids)
 tokens, unknown = encoded.tokens, encoded.unknown
 trace = cached_trace(name, ids)
 final = float(trace.positive[-1])
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("Prediction", "positive" if final >= 0.5 else "negative")
-c2.metric("P(positive)", f"{final:.2f}")
-c3.metric("Tokens read (unknown)", f"{len(tokens)} ({sum(unknown)})")
-c4.metric("SST-2 dev accuracy", f"{metrics['dev_accuracy']:.1%}", help=f"On the {metrics['n_dev']} SST-2 dev "
-          f"sentences; {metrics['ood_accuracy']:.0%} on {metrics['n_ood']} hand-written reviews of other things.")
-st.caption("Tokens as the model reads them (lower-cased, split like SST-2): " + " · ".join(
-    f"**{t}?**" if u else t for t, u in zip(tokens, unknown, strict=True)))
-
 tabs = st.tabs(["Memory, word by word", "Gates", "Which words mattered?", "Three architectures",
                 "SimpleRNN as a for loop", "GloVe vs learned embeddings"])
 
 with tabs[0]:
     show_figure(step_probability_figure(tokens, trace.positive, f"{spec.title}: P(positive) after each word",
                                         unknown), key="steps")
-    st.caption("After every word the dense softmax reads the hidden state. Orange = leaning positive, blue = "
-               "leaning negative, × = unknown word. Try 'good', then 'not good': the memory of 'not' changes "
-               "how the same word is read.")
+    st.caption("**What am I looking at?** The model's belief that the review is positive, after each word it "
+               "reads: after every word the RNN updates its hidden state, and a dense softmax reads it. Orange = "
+               "leaning positive, blue = leaning negative, × = unknown word. Try 'good', then 'not good': the "
+               "memory of 'not' changes how the same word is read.")
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Prediction", "positive" if final >= 0.5 else "negative")
+    c2.metric("P(positive)", f"{final:.2f}")
+    c3.metric("Tokens read (unknown)", f"{len(tokens)} ({sum(unknown)})")
+    c4.metric("SST-2 dev accuracy", f"{metrics['dev_accuracy']:.1%}", help=f"On the {metrics['n_dev']} SST-2 dev "
+              f"sentences; {metrics['ood_accuracy']:.0%} on {metrics['n_ood']} hand-written reviews of other things.")
+    st.caption("Tokens as the model reads them (lower-cased, split like SST-2): " + " · ".join(
+        f"**{t}?**" if u else t for t, u in zip(tokens, unknown, strict=True)))
     show_figure(hidden_state_figure(tokens, trace.hidden, f"{spec.title}: hidden state, {trace.hidden.shape[1]} "
                                     "units by words", unknown, value_name="activation"), key="hidden")
     st.caption("Each column is the memory after reading that word; each row is one unit. Units that change colour "

@@ -42,7 +42,7 @@ def optimizer_label(name: str) -> str:
 one_d, two_d, race, batches = st.tabs(["1D: the skier", "2D: one optimizer", "Race", "SGD vs mini-batch"])
 
 with one_d:
-    left, right = st.columns([1, 3])
+    left, right = st.columns([1, 2])
     with left:
         curve = CURVES[st.selectbox("Loss curve", list(CURVES), format_func=lambda n: CURVES[n].title, key="gd1_curve", bind="query-params")]
         st.caption(curve.blurb)
@@ -57,13 +57,14 @@ with one_d:
         elif runs := run_race(curve, configs, [w0], steps):
             view = cached_view(curve.name)
             show_figure(curve_figure(view, runs, race_title(view, runs)), key="gd1_figure")
-            st.caption("Each dot is one step; the big dot is where the optimizer stands and the black line is the "
+            st.caption("**What am I looking at?** A loss curve with one weight, and each optimizer walking down "
+                       "it. Each dot is one step; the big dot is where the optimizer stands and the black line is the "
                        "tangent, the only thing it can feel. Press ▶ Replay to watch. A skier stopping in the right "
                        "valley cannot know a deeper one lies beyond the hill; momentum can carry it over.")
             readout_panel(runs, "gd1_step")
 
 with two_d:
-    left, right = st.columns([1, 3])
+    left, right = st.columns([1, 2])
     with left:
         surface = SURFACES[st.selectbox("Surface", list(SURFACES), format_func=lambda n: SURFACES[n].title,
                                         key="gd2_surface", bind="query-params")]
@@ -79,7 +80,8 @@ with two_d:
             runs, shown = rows[0], cached_view(surface.name)
             if view == "Contour map":
                 show_figure(contour_figure(shown, runs, race_title(shown, runs)), **click)
-                st.caption("Contour lines join points of equal loss; light is low. Each line is a path, each dot "
+                st.caption("**What am I looking at?** A loss surface over two weights, seen from above like a map. "
+                           "Contour lines join points of equal loss; light is low. Each line is a path, each dot "
                            "one step. Click the map to start somewhere else, or press ▶ Replay.")
             else:
                 show_figure(surface_figure(shown, runs, surface_title(shown)),
@@ -92,7 +94,7 @@ with two_d:
                        "e.g. momentum's running sum of gradients, or Adam's averages of gradients and their squares.")
 
 with race:
-    left, right = st.columns([1, 3])
+    left, right = st.columns([1, 2])
     with left:
         surface = SURFACES[st.selectbox("Surface", list(SURFACES), 1, format_func=lambda n: SURFACES[n].title,
                                         key="race_surface", bind="query-params")]
@@ -109,7 +111,8 @@ with race:
             shown = cached_view(surface.name)
             if view == "Contour map":
                 show_figure(contour_figure(shown, runs, race_title(shown, runs)), **click)
-                st.caption("All optimizers start from the same point; press ▶ Replay to watch the race. "
+                st.caption("**What am I looking at?** Every optimizer on the same loss map, as seen from above. "
+                           "All optimizers start from the same point; press ▶ Replay to watch the race. "
                            "Click the map to move the start.")
             else:
                 show_figure(surface_figure(shown, runs, surface_title(shown)),
@@ -122,7 +125,7 @@ with race:
             readout_panel(runs, "race_step")
 
 with batches:
-    left, right = st.columns([1, 3])
+    left, right = st.columns([1, 2])
     with left:
         st.caption("Fit progression ≈ w·BMI + b to 442 patients. Full batch uses every patient for each update; "
                    "SGD uses one; a mini-batch uses a few. One epoch is one pass over all patients.")

@@ -28,19 +28,20 @@ with left:
 
 with right:
     land = cached_landscape(directions, resolution, span, seed)
-    m1, m2, m3 = st.columns(3)
-    m1.metric("Loss at the trained weights", f"{land.center_loss:.4f}")
-    m2.metric("Loss at the random start", f"{land.path_loss[0]:.3f}")
-    m3.metric("Share of the training path in this slice", f"{land.in_plane:.0%}")
     tab_map, tab_3d = st.tabs(["Contour map", "3D surface"])
     with tab_map:
         show_figure(landscape_figure(land, f"Loss of the digits CNN on a slice along {DIRECTIONS[land.directions]}"),
                     key="land_map")
     with tab_3d:
         show_figure(landscape_surface_figure(land, "The same slice in 3D: valleys are low loss"), key="land_3d")
-    st.caption(f"Cross-entropy loss on {land.n_examples} training digits at θ* + α·d₁ + β·d₂, where θ* are the "
-               "trained weights. The orange line is the weights after every epoch of training, projected onto "
+    st.caption(f"**What am I looking at?** A map of the loss around the trained weights, like a hiker's map "
+               f"of a valley. Cross-entropy loss on {land.n_examples} training digits at θ* + α·d₁ + β·d₂, "
+               "where θ* are the trained weights. The orange line is the weights after every epoch of training, projected onto "
                "the slice; hover a dot for that epoch's true loss.")
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Loss at the trained weights", f"{land.center_loss:.4f}")
+    m2.metric("Loss at the random start", f"{land.path_loss[0]:.3f}")
+    m3.metric("Share of the training path in this slice", f"{land.in_plane:.0%}")
     if directions == "random":
         st.info("With tens of thousands of weights, two random directions are almost at right angles to the way "
                 "training moved, so only a sliver of the training path lies in this slice and it shrinks to a "

@@ -31,31 +31,33 @@ page_setup("Data augmentation", "With little data, train on mirrored, rotated, s
 ctx = cnn_sidebar(default_sample="Coffee cup")  # a photo the model is sure of: "label kept" means something
 
 st.subheader("Variants of the current image")
+grid = st.container()  # the variants first; their settings below
 settings = settings_panel()
 try:
     settings.check()
 except ValueError as exc:
     st.error(f"{exc} Move the slider back into range.")
     st.stop()
-explain = st.radio("Grad-CAM explains", ["each variant's own prediction", "the original image's prediction"],
+c1, c2 = st.columns([2, 1])
+explain = c1.radio("Grad-CAM explains", ["each variant's own prediction", "the original image's prediction"],
                    horizontal=True, help="Explaining the original's class shows whether the model still looks "
                                          "at the same object after the change.")
-results = variants_with_cams(ctx, settings, explain_original=explain.startswith("the original"))
-original, variants = results[0], results[1:]
-kept = sum(r.stable for r in variants)
-
-m1, m2, m3, m4 = st.columns(4)
-m1.metric("Original prediction", f"{original.label} ({original.prob:.0%})")
-m2.metric("Label kept", f"{kept} of {len(variants)} variants")
-m3.metric("Original class still in the top 5", f"{sum(r.original_rank <= 5 for r in variants)} of {len(variants)}")
-weakest = min(variants, key=lambda r: r.original_prob)
-m4.metric("Lowest probability of the original class", f"{weakest.original_prob:.0%} ({weakest.name})")
-
-opacity = st.slider("Grad-CAM opacity", 0.0, 1.0, 0.45, 0.05)
-show_figure(variant_grid_figure(results, f"{ctx.spec.title}: each variant, its prediction and its Grad-CAM",
-                                opacity=opacity), key="variants")
-st.caption("Each tile is what the model sees after one transformation; ✓ means the top label is unchanged, "
-           "✗ that it changed. The heat shows where Grad-CAM finds the evidence for the explained class.")
+opacity = c2.slider("Grad-CAM opacity", 0.0, 1.0, 0.45, 0.05)
+with grid:
+    results = variants_with_cams(ctx, settings, explain_original=explain.startswith("the original"))
+    original, variants = results[0], results[1:]
+    show_figure(variant_grid_figure(results, f"{ctx.spec.title}: each variant, its prediction and its Grad-CAM",
+                                    opacity=opacity), key="variants")
+    st.caption("**What am I looking at?** Each tile is what the model sees after one transformation, with its "
+               "top label; ✓ means the label is unchanged, ✗ that it changed. The heat shows where Grad-CAM finds "
+               "the evidence for the explained class.")
+    kept = sum(r.stable for r in variants)
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Original prediction", f"{original.label} ({original.prob:.0%})")
+    m2.metric("Label kept", f"{kept} of {len(variants)} variants")
+    m3.metric("Original class still in the top 5", f"{sum(r.original_rank <= 5 for r in variants)} of {len(variants)}")
+    weakest = min(variants, key=lambda r: r.original_prob)
+    m4.metric("Lowest probability of the original class", f"{weakest.original_prob:.0%} ({weakest.name})")
 
 show_figure(stability_figure(results, f"How sure is the model still that this is '{original.label}'?"),
             key="stability")

@@ -25,15 +25,16 @@ page_setup("Fine-tuning, live", "A network trained on a million photos already k
 ctx = cnn_sidebar()
 base, backbone_model = backbone(ctx)
 old_head = backbone_model.get_submodule(classifier_path(backbone_model))
-st.markdown(f"**Backbone:** {base.title}, frozen. Its last layer (`{classifier_path(backbone_model)}`, "
-            f"{old_head.in_features} features → {old_head.out_features} classes) is replaced by a new head "
-            f"with one output per class of yours; only that head is trained.")
 
-source = st.radio("Training images", ["Built-in task", "My own images"], horizontal=True)
+c1, c2, c3 = st.columns(3)
+source = c1.radio("Training images", ["Built-in task", "My own images"], horizontal=True)
+if source == "Built-in task":
+    name = c2.selectbox("Task", list(TASKS))
+    with c3:
+        per_class = setting_widget(PER_CLASS, "ft_per_class")
+main = st.container()  # the learning curves first; the images and settings below
 test = None
 if source == "Built-in task":
-    name = st.selectbox("Task", list(TASKS))
-    per_class = setting_widget(PER_CLASS, "ft_per_class")
     st.caption(TASKS[name].description)
     train, test = cached_task(name, per_class, TEST_PER_CLASS)
     for column, cls in zip(st.columns(len(train.classes)), range(len(train.classes)), strict=True):
@@ -50,30 +51,38 @@ else:
         st.stop()
 
 settings = settings_panel()
-if source == "Built-in task" or st.button("Train the new head", type="primary"):
-    run = fine_tune(base, backbone_model, train, test, settings, source)
-else:
-    run = last_run(source)
-    if run is None:
-        st.info("Press **Train the new head** when every class has its images.")
-        st.stop()
+st.markdown(f"**Backbone:** {base.title}, frozen. Its last layer (`{classifier_path(backbone_model)}`, "
+            f"{old_head.in_features} features → {old_head.out_features} classes) is replaced by a new head "
+            f"with one output per class of yours; only that head is trained.")
+with main:
+    if source == "Built-in task" or st.button("Train the new head", type="primary"):
+        run = fine_tune(base, backbone_model, train, test, settings, source)
+    else:
+        run = last_run(source)
+        if run is None:
+            st.info("Press **Train the new head** when every class has its images.")
+            st.stop()
 
-result = run.result
-classes = run.spec.class_names()
-m1, m2, m3, m4 = st.columns(4)
-m1.metric("Training images", f"{sum(run.train_counts)} in {len(classes)} classes")
-m2.metric("Training accuracy", f"{result.train_accuracy[-1]:.0%}")
-if result.test_accuracy is not None:
-    m3.metric("Test accuracy (held-out images)", f"{result.test_accuracy[-1]:.0%}")
-m4.metric("Time to fine-tune", f"{run.seconds:.1f} s")
-
-show_figure(training_curve_figure(result, f"{run.spec.title}: learning curves"), key="curve")
-st.caption("The loss falls as the new head learns which of the backbone's features tell your classes apart. "
-           "Test accuracy is measured on images the head never saw.")
-if result.test_predictions is not None:
-    show_figure(confusion_figure(run.test_labels, result.test_predictions, classes,
-                                 "Held-out test images: true class against predicted class"), key="confusion")
-    st.caption("The diagonal counts correct answers; anything off it is a mistake.")
+    result = run.result
+    classes = run.spec.class_names()
+    curve, confusion = st.columns(2)
+    with curve:
+        show_figure(training_curve_figure(result, f"{run.spec.title}: learning curves"), key="curve")
+        st.caption("**What am I looking at?** How the new head learns, epoch by epoch: the loss falls as it "
+                   "learns which of the backbone's features tell your classes apart. Test accuracy is measured "
+                   "on images the head never saw.")
+    if result.test_predictions is not None:
+        with confusion:
+            show_figure(confusion_figure(run.test_labels, result.test_predictions, classes,
+                                         "Held-out test images: true class against predicted class"),
+                        key="confusion")
+            st.caption("The diagonal counts correct answers; anything off it is a mistake.")
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Training images", f"{sum(run.train_counts)} in {len(classes)} classes")
+    m2.metric("Training accuracy", f"{result.train_accuracy[-1]:.0%}")
+    if result.test_accuracy is not None:
+        m3.metric("Test accuracy (held-out images)", f"{result.test_accuracy[-1]:.0%}")
+    m4.metric("Time to fine-tune", f"{run.seconds:.1f} s")
 
 st.subheader("Try it on the current image")
 model = run.spec.build()

@@ -15,7 +15,7 @@ from udl_viz.ui.gan import (
 )
 from udl_viz.ui.layout import page_setup
 
-page_setup("Generative models: counterfeiter against cop",
+page_setup("Generative models: counterfeiter vs cop",
            "A GAN's generator (the counterfeiter) turns random noise into data; its discriminator (the cop) "
            "learns to tell that data from the real thing. Each improves by beating the other, until the fakes "
            "look real.")
@@ -23,14 +23,16 @@ page_setup("Generative models: counterfeiter against cop",
 playground, digits, vae = st.tabs(["2-D playground", "Digits that look real", "Variational autoencoder"])
 
 with playground:
-    st.markdown(
-        "Each purple diamond is the generator's output for one fixed noise vector; the green dots are real "
-        "data. The background is the discriminator: **orange** where it says *real*, **blue** where it says "
-        "*fake*. The grey lines show where the generator's loss pushes each fake, uphill on the discriminator's "
-        "surface. Press **▶ Play** and watch the fakes move onto the data while the surface fades to white "
-        "(D = ½ everywhere: it can no longer tell).")
+    board = st.container()  # the game first, its settings below
     values = toy_settings()
-    toy_playground(values)
+    with board:
+        toy_playground(values)
+        st.caption(
+            "**What am I looking at?** Each purple diamond is the generator's output for one fixed noise vector; "
+            "the green dots are real data. The background is the discriminator: **orange** where it says *real*, "
+            "**blue** where it says *fake*. The grey lines show where the generator's loss pushes each fake, "
+            "uphill on the discriminator's surface. Press **▶ Play** and watch the fakes move onto the data while "
+            "the surface fades to white (D = ½ everywhere: it can no longer tell).")
     with st.expander("Mode collapse: what to look for"):
         st.markdown(
             "Press **Show mode collapse**: the generator learns 20× faster than the discriminator, so all its "

@@ -34,25 +34,25 @@ st.subheader("An invisible change")
 choice = attack_controls(ctx)
 result = run_attack(ctx, choice)
 before, after = result.original_top[0], result.adversarial_top[0]
-m1, m2 = st.columns(2)
-m3, m4 = st.columns(2)
+show_figure(attack_figure(result, f"{ctx.spec.title}: {choice.method.upper()} at ε = {choice.eps}"
+                          + (f", aiming for '{names[choice.target]}'" if choice.target is not None else "")),
+            key="adv_attack")
+show_figure(top5_pair_figure(result.original_top, result.adversarial_top, ("original", "adversarial"),
+                             "Top-5 before and after", highlight=choice.target), key="adv_top5")
+st.caption(f"**What am I looking at?** A photo, a change too small to see, and the network's answer before and "
+           f"after. Left: what the model sees. Middle: the change, multiplied by {amplification(result)} to be visible "
+           "(mid-grey means untouched; every colour channel of every pixel moved by at most "
+           f"{result.linf} level{'s' if result.linf != 1 else ''} of 255). Right: the sum of the two, which "
+           "looks the same to you. Below: the five most likely classes of each (the target in orange). The attack follows the sign "
+           "of the gradient of the loss with respect to the pixels: it pushes every pixel a tiny step in "
+           "the direction that hurts the network most.")
+m1, m2, m3, m4 = st.columns(4)
 m1.metric("Before", f"{before.label} ({before.prob:.0%})")
 m2.metric("After", f"{after.label} ({after.prob:.0%})")
 m3.metric("Largest change per pixel", f"{result.linf} of 255 levels")
 goal = "reached the target" if choice.target is not None else "fooled the model"
 m4.metric("Attack", f"✓ {goal}" if result.success else "✗ not fooled",
           help="Judged on the rounded 8-bit image, the one you can download.")
-show_figure(attack_figure(result, f"{ctx.spec.title}: {choice.method.upper()} at ε = {choice.eps}"
-                          + (f", aiming for '{names[choice.target]}'" if choice.target is not None else "")),
-            key="adv_attack")
-show_figure(top5_pair_figure(result.original_top, result.adversarial_top, ("original", "adversarial"),
-                             "Top-5 before and after", highlight=choice.target), key="adv_top5")
-st.caption(f"Left: what the model sees. Middle: the change, multiplied by {amplification(result)} to be visible "
-           "(mid-grey means untouched; every colour channel of every pixel moved by at most "
-           f"{result.linf} level{'s' if result.linf != 1 else ''} of 255). Right: the sum of the two, which "
-           "looks the same to you. Below: the five most likely classes of each (the target in orange). The attack follows the sign "
-           "of the gradient of the loss with respect to the pixels: it pushes every pixel a tiny step in "
-           "the direction that hurts the network most.")
 download_button(result, ctx.image_label.rsplit(".", 1)[0])
 
 st.subheader("Where does the network look now?")

@@ -28,7 +28,8 @@ def main() -> None:
     targets = [("home", "")] + [(path, path) for path, _label in tour_pages()]
     with streamlit_server() as url, chromium_browser() as browser:
         for name, path in targets:
-            page = open_page(browser, f"{url}/{path}{query}", width=width, height=height)
+            page = open_page(browser, f"{url}/{path}{query}", width=width, height=height,
+                             timeout_ms=600_000)  # a first visit computes the page's demo (LIME: minutes)
             if path:
                 page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=180_000)
             page.wait_for_timeout(1500)  # let plotly finish drawing

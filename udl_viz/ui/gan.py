@@ -126,9 +126,10 @@ def toy_playground(values: dict) -> None:
             if gan.finished:
                 st.session_state[TOY_PLAYING] = False
                 st.rerun()
+        view = gan.view()
+        plane = st.container()  # the game above its numbers
         st.button("One step", on_click=_toy_step, disabled=playing or gan.finished,
                   help="One discriminator update, then one generator update (while paused).")
-        view = gan.view()
         with st.container(horizontal=True):
             st.metric("Step", f"{view.step:,}")
             st.metric("Data covered", f"{view.coverage:.0%}",
@@ -138,8 +139,9 @@ def toy_playground(values: dict) -> None:
                           help="Gaussians of the ring holding at least 2 % of the fakes.")
             if len(view.losses):
                 st.metric("Loss D / G", f"{view.losses[-1, 0]:.2f} / {view.losses[-1, 1]:.2f}")
-        show_figure(toy_figure(view.real, view.fake, view.arrows, view.grid, view.surface,
-                               f"{toy2d.TARGETS[gan.target]}: step {view.step}"), key="gan_toy_plane")
+        with plane:
+            show_figure(toy_figure(view.real, view.fake, view.arrows, view.grid, view.surface,
+                                   f"{toy2d.TARGETS[gan.target]}: step {view.step}"), key="gan_toy_plane")
         if len(view.losses):
             show_figure(toy_loss_figure(view.losses, gan.loss, "Both losses over time"), key="gan_toy_losses")
         else:

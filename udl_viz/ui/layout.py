@@ -36,7 +36,8 @@ def page_setup(title: str, caption: str, icon: str = "🔬") -> None:
                            "Add ?projector=true to a link to open it this way.")
     st.html(f"<style>{style.PAGE_CSS}{style.PROJECTOR_CSS if projector_mode() else ''}</style>")
     if projector_mode() and lecture.current_step() is not None:
-        head, nav = st.columns([5, 2], vertical_alignment="center")
+        # A narrow column of arrow links leaves the title the width to stay on one line.
+        head, nav = st.columns([10, 1], vertical_alignment="center")
         with nav:
             lecture.step_links()
         with head:
@@ -59,6 +60,18 @@ def _readable(fig: go.Figure, minimum: int) -> None:
             font.size = minimum
 
 
+#: Trace types plotly leaves out of the legend unless asked.
+_NO_LEGEND_BY_DEFAULT = {"heatmap", "contour", "surface", "histogram2d", "histogram2dcontour", "image"}
+
+
+def _has_legend(fig: go.Figure) -> bool:
+    """Whether plotly draws a legend: asked for, or by default with more than one trace to name."""
+    if fig.layout.showlegend is not None:
+        return bool(fig.layout.showlegend)
+    named = [getattr(t, "showlegend", False) for t in fig.data if t.type not in _NO_LEGEND_BY_DEFAULT]
+    return any(named) or sum(shown is not False for shown in named) > 1
+
+
 def figure_title(text: str) -> None:
     """A figure's title as a line of page text above it: it wraps, so it never runs past the figure."""
     st.html(f"<div class='udl-figure-title'>{_plotly_text(text)}</div>")
@@ -74,22 +87,28 @@ def _plotly_text(text: str) -> str:
     return escaped
 
 
-def show_figure(fig: go.Figure, key: str | None = None, **kwargs) -> None:
+def show_figure(fig: go.Figure, key: str | None = None, title_above: bool = True, **kwargs) -> None:
     """Render a plotly figure with the udl_viz template (projector-sized when that is on).
 
     The title is drawn above the figure as page text (it wraps where plotly's would run past a
     narrow figure; plotly's own copy is hidden by ``style.PAGE_CSS`` and kept in exports), legends sit in one row above the plot
     (never on a slider, menu or axis title), and in projector mode no text is under
-    ``style.PROJECTOR_MIN_FONT`` px.
+    ``style.PROJECTOR_MIN_FONT`` px. ``title_above=False`` leaves the title to exports only, for a small
+    figure whose caption right below says what it shows.
     """
     projector = projector_mode()
     fig.update_layout(template=style.PROJECTOR_TEMPLATE if projector else style.TEMPLATE)
     title = fig.layout.title.text
     if title:
-        figure_title(title)  # the figure keeps its title for exports; the page hides plotly's copy
-        if fig.layout.margin.t is None or fig.layout.margin.t > 50:
-            fig.update_layout(margin_t=50 if projector else 40)
+        if title_above:
+            figure_title(title)  # the figure keeps its title for exports; the page hides plotly's copy
+        top = 50 if projector else 40
+        if not (_has_legend(fig) or fig.layout.annotations or fig.layout.updatemenus):
+            top = 12  # nothing above the plot: no blank band between the page title and the figure
+        if fig.layout.margin.t is None or fig.layout.margin.t > top:
+            fig.update_layout(margin_t=top)
     if fig.layout.showlegend is not False:
+        # Plotly gives every entry of a wrapped horizontal legend the width of the longest: keep names short.
         fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
                                   "yref": "paper", "xref": "paper", "traceorder": "normal"})
     if projector:

@@ -53,15 +53,15 @@ def step_links() -> None:
     i = current_step()
     if i is None:
         return
-    back, forward = st.columns(2)
+    back, forward = st.columns(2)  # arrows only: the tooltip names the step, the title keeps the width
     if i > 0:
         previous = _STEPS[i - 1]
-        back.page_link(previous.page, label="◀ Previous", query_params=previous.link_params(),
-                       help=f"Step {i} of {len(_STEPS)}: {previous.label}")
+        back.page_link(previous.page, label="◀", query_params=previous.link_params(),
+                       help=f"Previous: step {i} of {len(_STEPS)}, {previous.label}")
     if i + 1 < len(_STEPS):
         following = _STEPS[i + 1]
-        forward.page_link(following.page, label="Next ▶", query_params=following.link_params(),
-                          help=f"Step {i + 2} of {len(_STEPS)}: {following.label}")
+        forward.page_link(following.page, label="▶", query_params=following.link_params(),
+                          help=f"Next: step {i + 2} of {len(_STEPS)}, {following.label}")
 
 
 def lecture_list() -> None:

@@ -85,15 +85,15 @@ HUSKY_STORY = (
     "**The husky and the wolf.** Ribeiro et al. (2016) trained a classifier that told huskies from wolves "
     "quite well. LIME showed why: in its training photos wolves stood on snow, so the model had learned "
     "*snow = wolf*, and called a husky on snow a wolf. It was often right for the wrong reason, and only an "
-    "explanation revealed it. Look at the orange superpixels below: are they on the animal, or on the "
+    "explanation revealed it. Look at the orange superpixels above: are they on the animal, or on the "
     "background? Ask for *timber wolf* or *Siberian husky* under **Class to explain** and compare.")
 PHOTO_STORY = (
     "**Right for the right reason?** The model calls this photo *{label}*. A classifier can be right for the "
     "wrong reason: one famous model told wolves from huskies by the snow behind them (Ribeiro et al. 2016). "
-    "Look at the orange superpixels below: are they on the {label}, or on the background? Then pick the "
+    "Look at the orange superpixels above: are they on the {label}, or on the background? Then pick the "
     "runner-up class under **Class to explain**: which parts speak for it instead?")
 DIGIT_STORY = (
-    "**Which strokes make the digit?** The model reads this digit as *{label}*. The orange superpixels below "
+    "**Which strokes make the digit?** The model reads this digit as *{label}*. The orange superpixels above "
     "are the strokes that speak for it, the blue ones against it: would you have looked at the same ones?")
 
 

@@ -170,7 +170,8 @@ def minibatch_section(knobs: dict, lr: float) -> None:
                         f"{surface.min_value:.3f}.")
     show_figure(batch_figure(cached_view(surface.name), runs, "Same examples seen, different numbers of steps"),
                 key="gdb_map")
-    st.caption("Each path has used the same number of examples at every frame. SGD's path is noisy because "
+    st.caption("**What am I looking at?** The two weights of a straight-line fit, and how each way of batching "
+               "moves them. Each path has used the same number of examples at every frame. SGD's path is noisy because "
                "each patient pulls the line their own way, yet it gets close in a fraction of an epoch.")
     show_figure(epoch_loss_figure(runs, surface.min_value,
                                   "Loss on all patients after every update (dots: ends of epochs)"), key="gdb_loss")

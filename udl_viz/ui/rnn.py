@@ -78,7 +78,8 @@ def forecast_section(forecasters: Forecasters, years: np.ndarray, values: np.nda
                                 f"Reading {shown.window_years[0]}–{end}, forecasting "
                                 f"{shown.future_years[0]}–{shown.future_years[-1]}"),
                 key="forecast")
-    st.caption(f"Grey: the {WINDOW} years the models read. Each model then feeds its own forecast back in, year "
+    st.caption(f"**What am I looking at?** Sunspot numbers by year, and two models forecasting what comes next. "
+               f"Grey: the {WINDOW} years the models read. Each model then feeds its own forecast back in, year "
                f"after year. Error over these {horizon} years (root-mean-square): GRU {shown.gru_error:.1f}, "
                f"feed-forward {shown.baseline_error:.1f}. The feed-forward net maps one value to the next, so it "
                "soon settles on a fixed value.")

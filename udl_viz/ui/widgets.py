@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from udl_viz.figures.cnn import top_k_figure
 from udl_viz.ui.layout import show_figure
@@ -10,11 +11,25 @@ from udl_viz.ui.sidebar import CnnContext
 
 
 def prediction_panel(ctx: CnnContext, key: str = "predictions") -> None:
-    """The top-5 classes with their probabilities, as a bar chart."""
+    """The top-5 classes with their probabilities, as short bars, and the prediction in words."""
     predictions = ctx.predictions(5)
-    show_figure(top_k_figure(predictions, f"{ctx.spec.title}: top-5 predictions"), key=key)
-    st.caption(f"The model thinks this is **{predictions[0].label}** ({predictions[0].prob:.0%}). "
-               "Bars show the softmax probability of the five most likely classes.")
+    show_figure(top_k_figure(predictions, "Top-5 predictions", compact=True), key=key, title_above=False)
+    st.caption(f"The model thinks this is **{predictions[0].label}** ({predictions[0].prob:.0%}).")
+
+
+def input_panel(ctx: CnnContext, key: str = "predictions") -> tuple[DeltaGenerator, DeltaGenerator]:
+    """The model's view of the image and its top-5 predictions side by side, short enough that the
+    page's main figure starts on the first screen.
+
+    Returns the predictions' column (room for a toggle under them) and a third column for the page's
+    first controls.
+    """
+    image_col, bars_col, controls = st.columns([1, 2, 2])
+    # No caption under the image: the bars' caption names the prediction, and the row stays one image high.
+    image_col.image(ctx.spec.preprocess.pixels(ctx.image), width="stretch")
+    with bars_col:
+        prediction_panel(ctx, key)
+    return bars_col, controls
 
 
 def data_key(ctx: CnnContext, name: str, *parts: object) -> str:
