@@ -79,7 +79,7 @@ def curve_figure(view: SurfaceView, runs: Sequence[Run], title: str, *, max_fram
                          line={"color": "#555555", "width": 2}), *landmark_traces(view)]
     styles = [_path_style(i, r, "w=%{x:.4g}<br>loss=%{y:.4g}", dash="dot") for i, r in enumerate(runs)]
     extra = [_heads_style(runs),
-             go.Scatter(mode="lines", name="tangent: the slope the skier feels", hoverinfo="skip",
+             go.Scatter(mode="lines", name="tangent (slope felt)", hoverinfo="skip",
                         line={"color": "#000000", "width": 3})]
 
     def path(r: Run, idx: np.ndarray) -> dict:
