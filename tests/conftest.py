@@ -49,9 +49,10 @@ def server() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser(server):
-    """One headless Chromium shared by the browser tests."""
-    from tests.browser import chromium_browser
+def browser():
+    """One headless Chromium shared by the browser tests (Playwright's sync API allows one per process)."""
+    from tests.browser import chromium_browser, require_chromium
 
+    require_chromium()
     with chromium_browser() as b:
         yield b

@@ -10,15 +10,11 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def tab():
-    """A blank Chromium tab; no streamlit server needed."""
-    from tests.browser import chromium_browser, require_chromium
-
-    require_chromium()
-    with chromium_browser() as browser:
-        page = browser.new_page(viewport={"width": 800, "height": 600})
-        yield page
-        page.close()
+def tab(browser):
+    """A blank tab in the suite's shared Chromium; no streamlit server needed."""
+    page = browser.new_page(viewport={"width": 800, "height": 600})
+    yield page
+    page.close()
 
 
 def figure(body: str) -> str:
