@@ -52,6 +52,22 @@ def test_attack_writes_both_crops_and_judges_the_saved_png(tmp_path, capsys, dig
     assert any(r["success"] for r in rows)
 
 
+def test_images_with_the_same_name_are_kept_apart(tmp_path, capsys):
+    paths = []
+    for d in (3, 6):
+        folder = tmp_path / f"d{d}"
+        folder.mkdir()
+        load_sample(f"Digit {d}").save(folder / "digit.png")
+        paths.append(str(folder / "digit.png"))
+    out = tmp_path / "out"
+    code, rows, _ = run_cli(capsys, "attack", "--model", "digits_cnn", "--method", "fgsm", "--eps", "8",
+                            "--out-dir", str(out), *paths)
+    assert code == 0 and [r["image"] for r in rows] == paths
+    assert sorted(p.name for p in out.iterdir()) == ["digit-2.adv.png", "digit-2.input.png",
+                                                      "digit.adv.png", "digit.input.png"]
+    assert not np.array_equal(load_crop(out / "digit.input.png", 1), load_crop(out / "digit-2.input.png", 1))
+
+
 def test_targeted_attack_aims_for_the_target(tmp_path, capsys, digits):
     code, rows, _ = run_cli(capsys, "attack", "--model", "digits_cnn", "--method", "pgd", "--eps", "64",
                             "--target", "8", "--steps", "20", "--out-dir", str(tmp_path), digits[0])

@@ -96,6 +96,29 @@ def host(text: str) -> str:
         return str(ipaddress.ip_address(text))
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be an IP address such as 127.0.0.1 or 0.0.0.0, got {text!r}") from None
+def output_stems(paths: list[str]) -> list[str]:
+    """A file stem per image: its own, or ``stem-2``, ``stem-3``, … where different images share one.
+
+    The same image given twice keeps one stem. Stems never hold a path separator, so every file
+    is written inside the output folder.
+    """
+    seen: dict[str, str] = {}  # resolved path -> stem
+    taken: set[str] = set()
+    stems = []
+    for path in paths:
+        key = str(Path(path).resolve())
+        if key not in seen:
+            base = Path(path).stem or "image"
+            stem, n = base, 1
+            while stem in taken:
+                n += 1
+                stem = f"{base}-{n}"
+            seen[key] = stem
+            taken.add(stem)
+        stems.append(seen[key])
+    return stems
+
+
 def input_dir(text: str) -> Path:
     """An existing folder to read from."""
     path = Path(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from udl_viz.cli.args import count, number, output_dir
+from udl_viz.cli.args import count, number, output_dir, output_stems
 
 MAX_EPS = 64  # as udl_viz.adversarial.MAX_EPS, repeated here so that --help imports no torch
 
@@ -33,7 +33,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import sys
-    from pathlib import Path
 
     import numpy as np
 
@@ -61,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     args.out_dir.mkdir(parents=True, exist_ok=True)
 
     failed = False
-    for path in args.images:
+    for path, stem in zip(args.images, output_stems(args.images), strict=True):
         try:
             image = load_image(path)
         except ImageError as exc:
@@ -69,7 +68,6 @@ def run(args: argparse.Namespace) -> int:
             emit({"image": path, "error": str(exc)})
             continue
         result = attack(model, spec, image, method=args.method, eps=args.eps, target=args.target, steps=args.steps)
-        stem = Path(path).stem
         input_path, adv_path = args.out_dir / f"{stem}.input.png", args.out_dir / f"{stem}.adv.png"
         save_crop(result.original, input_path)
         save_crop(result.adversarial, adv_path)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from udl_viz.cli.args import count, output_dir, setting
+from udl_viz.cli.args import count, output_dir, output_stems, setting
 from udl_viz.cli.catalog import METHODS
 
 
@@ -27,29 +26,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out-dir", required=True, type=output_dir, metavar="DIR")
     parser.add_argument("images", nargs="+", metavar="IMAGE")
     parser.set_defaults(func=run)
-
-
-def output_stems(paths: list[str]) -> list[str]:
-    """A file stem per image: its own, or ``stem-2``, ``stem-3``, … where different images share one.
-
-    The same image given twice keeps one stem. Stems never hold a path separator, so every file
-    is written inside the output folder.
-    """
-    seen: dict[str, str] = {}  # resolved path -> stem
-    taken: set[str] = set()
-    stems = []
-    for path in paths:
-        key = str(Path(path).resolve())
-        if key not in seen:
-            base = Path(path).stem or "image"
-            stem, n = base, 1
-            while stem in taken:
-                n += 1
-                stem = f"{base}-{n}"
-            seen[key] = stem
-            taken.add(stem)
-        stems.append(seen[key])
-    return stems
 
 
 def run(args: argparse.Namespace) -> int:
