@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from udl_viz.cli.jsonl import strict
+from udl_viz.strict_json import strict
 from udl_viz.units.collections import crop_pixels, pixel_box
 from udl_viz.units.index import Hit, UnitIndex, atomic_write
 
