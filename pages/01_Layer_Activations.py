@@ -68,10 +68,10 @@ show_figure(channel_strength_figure(acts.channel_means, acts.order, f"{layer}: m
 st.subheader(f"First-layer filters ({spec.first_conv})")
 filters = first_layer_filters(ctx.model, spec)
 show_figure(filter_tiles_figure(filters, f"{len(filters)} learned {filters.shape[1]}×{filters.shape[2]} filters "
-                                "(gray = 0, bright = positive weight)"), key="filters")
+                                "(gray = 0, bright = positive weight), numbered"), key="filters")
 st.caption("The first layer's weights can be drawn as tiny images: most are edge and colour detectors.")
 
 st.subheader("Activation statistics per layer")
-show_figure(layer_stats_figure(acts.layer_stats, "Activation statistics per layer"), key="stats")
+show_figure(layer_stats_figure(acts.layer_stats, "Mean activation and share switched off, layer by layer"), key="stats")
 st.dataframe(acts.layer_stats, hide_index=True, column_config={"fraction_zero": "share of activations ≤ 0"})
 st.caption("Deeper layers have more channels and smaller maps; ReLU makes many activations exactly zero.")

@@ -11,6 +11,7 @@ from udl_viz.figures.cnn import (
     feature_grid_figure,
     filter_tiles_figure,
     layer_stats_figure,
+    mosaic,
     top_k_figure,
 )
 from udl_viz.figures.images import image_figure, overlay_figure
@@ -29,23 +30,40 @@ def test_top_k_puts_the_most_likely_class_on_top_on_a_0_to_1_axis():
 def test_feature_grid_shares_one_colour_scale_centred_on_zero_or_scales_each_tile():
     maps = np.stack([np.full((2, 2), v) for v in (1.0, 5.0, -3.0)])
     fig = feature_grid_figure(maps, [0, 2], "Two channels", columns=8)
-    assert len(fig.data) == 2 and all(t.coloraxis == "coloraxis" for t in fig.data)
-    np.testing.assert_array_equal(fig.data[1].z, maps[2])
+    (heat,) = fig.data  # one heatmap: a browser draws it much faster than a subplot per tile
+    assert heat.coloraxis == "coloraxis" and heat.hoverongaps is False
+    (y0, x0), (y2, x2) = mosaic(maps[[0, 2]], 8, gap=1, label_room=1)[1]
+    np.testing.assert_array_equal(heat.z[y2: y2 + 2, x2: x2 + 2], maps[2])
+    assert np.isnan(heat.z[:, x0 + 2]).all()  # the gap between the tiles is drawn transparent
+    np.testing.assert_array_equal(heat.customdata[y2: y2 + 2, x2: x2 + 2], [[[2, -3.0]] * 2] * 2)  # channel, value
     assert [a.text for a in fig.layout.annotations] == ["ch 0", "ch 2"]
+    assert [a.x for a in fig.layout.annotations] == [x0 + 0.5, x2 + 0.5]  # each label over the middle of its tile
     assert (fig.layout.coloraxis.cmin, fig.layout.coloraxis.cmax) == (-3.0, 3.0)  # channel 1 is not shown
     assert fig.layout.title.text == "Two channels"
     own = feature_grid_figure(maps, [0, 2], "Each to its own max", per_channel=True)
     assert (own.layout.coloraxis.cmin, own.layout.coloraxis.cmax) == (-1.0, 1.0)
-    np.testing.assert_array_equal(own.data[1].z, -np.ones((2, 2)))
-    np.testing.assert_array_equal(own.data[1].customdata, maps[2])  # hover shows the real activation
+    np.testing.assert_array_equal(own.data[0].z[y2: y2 + 2, x2: x2 + 2], -np.ones((2, 2)))
+    np.testing.assert_array_equal(own.data[0].customdata[y2: y2 + 2, x2: x2 + 2, 1], maps[2])  # hover: real value
+
+
+def test_mosaic_lays_tiles_out_in_rows_with_gaps_and_label_room():
+    tiles = np.arange(5 * 2 * 3, dtype=float).reshape(5, 2, 3)
+    canvas, origins = mosaic(tiles, columns=2, gap=1, label_room=2)
+    assert origins == [(2, 0), (2, 4), (7, 0), (7, 4), (12, 0)]
+    assert canvas.shape == (3 * 5 - 1, 2 * 4 - 1)
+    np.testing.assert_array_equal(canvas[7:9, 4:7], tiles[3])
+    assert np.isnan(canvas[:2]).all() and np.isnan(canvas[12:14, 4:]).all()  # label room, the empty last slot
 
 
 def test_filter_tiles_map_a_weight_of_one_half_to_mid_gray():
     filters = np.full((3, 2, 2, 1), 0.5)
     fig = filter_tiles_figure(filters, "Filters", columns=2)
-    assert len(fig.data) == 3 and fig.data[0].z.shape == (2, 2, 3)
-    assert (np.asarray(fig.data[0].z) == 128).all()
-    assert [a.text for a in fig.layout.annotations] == ["filter 0", "filter 1", "filter 2"]
+    (image,) = fig.data
+    (y, x) = mosaic(filters, 2, gap=1, label_room=1)[1][2]
+    tile = np.asarray(image.z)[y: y + 2, x: x + 2]
+    assert (tile[..., :3] == 128).all() and (tile[..., 3] == 255).all()
+    assert (np.asarray(image.z)[0, :, 3] == 0).all()  # the label row is transparent
+    assert [a.text for a in fig.layout.annotations] == ["0", "1", "2"]
 
 
 def test_channel_strength_sorts_strongest_first_and_keeps_the_channel_ids():

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import runpy
 import threading
 import time
 from pathlib import Path
@@ -21,6 +22,9 @@ import streamlit as st
 
 READY_FILE_ENV = "UDL_VIZ_READY_FILE"
 THREAD_NAME = "udl_viz-warmup"
+#: The page a class opens first: running it once here does its one-time work (imports, figure
+#: templates, the first layer's filters) before a visitor asks for it.
+FIRST_PAGE = Path(__file__).resolve().parents[2] / "pages" / "01_Layer_Activations.py"
 #: The Layer activations page opens on this layer (the third named layer, or the last if fewer).
 DEFAULT_LAYER_INDEX = 2
 
@@ -49,6 +53,8 @@ def warm() -> dict:
     key = image_key(image)
     cached_predictions(spec.name, key, image, 5)
     cached_layer_activations(spec.name, key, default_layer([layer.path for layer in spec.layers]), image)
+    if FIRST_PAGE.exists():  # outside a session streamlit draws nothing: only the one-time work remains
+        runpy.run_path(str(FIRST_PAGE), run_name="__main__")
     return {"model": spec.name, "sample": sample, "seconds": round(time.perf_counter() - started, 3)}
 
 
