@@ -33,8 +33,8 @@ def main() -> None:
     start = time.perf_counter()
     kv = train_word2vec(sentences, seed=args.seed)
     seconds = time.perf_counter() - start
-    print(f"{len(phrases)} phrases -> {len(sentences)} sentences, {sum(map(len, sentences))} tokens -> {len(kv)} vectors of "
-          f"{kv.vector_size} dims in {seconds:.1f} s with seed {args.seed} and {WORD2VEC_PARAMS}")
+    print(f"{len(phrases)} phrases -> {len(sentences)} sentences, {sum(map(len, sentences))} tokens -> "
+          f"{len(kv)} vectors of {kv.vector_size} dims in {seconds:.1f} s with seed {args.seed} and {WORD2VEC_PARAMS}")
     for word in ("good", "bad", "funny", "boring", "great"):
         print(f"  {word}: " + ", ".join(w for w, _ in kv.most_similar(word, topn=6)))
     WORD2VEC_PATH.parent.mkdir(parents=True, exist_ok=True)

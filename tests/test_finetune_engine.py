@@ -103,7 +103,8 @@ def test_builtin_digit_task_fine_tunes_digits_cnn_to_high_test_accuracy(digits):
     assert tuned_spec.class_names() == ["3", "5", "8"] and tuned_spec.build() is tuned
     assert tuned_spec.title == "Fine-tuned Digits CNN: 3, 5, 8"
     assert finetuned_spec(tuned_spec, tuned, ["x", "y"]).title == "Fine-tuned Digits CNN: x, y"
-    correct = sum(predict(tuned, tuned_spec, im, 1)[0].index == y for im, y in zip(test.images, test.labels, strict=True))
+    correct = sum(predict(tuned, tuned_spec, im, 1)[0].index == y
+                  for im, y in zip(test.images, test.labels, strict=True))
     assert correct / len(test.images) == pytest.approx(result.test_accuracy[-1])
     # Other pages can explain it: Grad-CAM at the unchanged CAM layer path.
     cam = get_method("gradcam").attribute(tuned, tuned_spec.preprocess(test.images[0]).unsqueeze(0), 0,

@@ -31,7 +31,8 @@ def test_real_against_real():
     probs = classify(split.x_test)
     assert (probs.argmax(1) == split.y_test).mean() > 0.95  # the judge knows real digits
     distance, _ = nearest_training(split.x_test)
-    assert (distance < copy_threshold()).mean() == pytest.approx(0.01, abs=0.002)  # by definition: 1 % of unseen real digits
+    # by definition: 1 % of unseen real digits
+    assert (distance < copy_threshold()).mean() == pytest.approx(0.01, abs=0.002)
     copies = evaluate(split.x_train[:N_HELD_OUT])  # training digits themselves are copies
     assert copies.near_copies == 1.0 and copies.recognised > 0.9 and copies.rarest_class > 0.07
 
