@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from udl_viz import style
-from udl_viz.attribution.faithfulness import Curve
 from udl_viz.figures.images import overlay_figure
+
+if TYPE_CHECKING:
+    from udl_viz.attribution.faithfulness import Curve
 
 RANDOM_LABEL = "random map"
 CLIP_PERCENTILE = 99.5
