@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from udl_viz.text.sst2 import full_sentences, read_split  # noqa: E402
+from udl_viz.datasets.sst2 import full_sentences, read_split  # noqa: E402
 from udl_viz.text.vocab import Vocabulary  # noqa: E402
 from udl_viz.text.word2vec import VOCAB_PATH, WORD2VEC_PARAMS, WORD2VEC_PATH, train_word2vec  # noqa: E402
 
