@@ -1,6 +1,5 @@
 """LIME: which superpixels drive the prediction, and how stable that answer is."""
 
-import numpy as np
 import streamlit as st
 
 from udl_viz.figures.lime import (
@@ -20,12 +19,18 @@ from udl_viz.lime_image import (
     SEEDS,
     SETTINGS,
     SHOWN,
-    LimeInputError,
     StopRule,
     model_pixels,
 )
 from udl_viz.ui.layout import page_setup, show_figure
-from udl_viz.ui.lime import cached_lime, cached_segments, cached_stability, lime_story
+from udl_viz.ui.lime import (
+    LimeChoice,
+    explanation,
+    lime_story,
+    result_metrics,
+    seed_stability,
+    stability_metrics,
+)
 from udl_viz.ui.loaders import freeze
 from udl_viz.ui.settings import setting_widget, setting_widgets
 from udl_viz.ui.sidebar import cnn_sidebar
@@ -58,26 +63,14 @@ with c2:
 with c3:
     seed = setting_widget(SEED, "lime_seed")
 
-params_key = freeze(params)
+choice = LimeChoice(target, algorithm, freeze(params), num_samples, hide, seed, early_stop)
 with main:
-    try:
-        segments = cached_segments(spec.name, ctx.image_key, algorithm, params_key, ctx.image)
-        result = cached_lime(spec.name, ctx.image_key, target, algorithm, params_key, num_samples, hide, seed,
-                             early_stop, ctx.image, segments)
-    except LimeInputError as exc:
-        st.error(f"LIME cannot explain this image with these settings: {exc}")
-        st.stop()
+    explained = explanation(ctx, choice)
+if explained is None:
+    st.stop()
+segments, result = explained
 pixels = model_pixels(spec, ctx.image)
-
-m1, m2, m3, m4 = st.columns(4)
-m1.metric("Samples used", f"{result.samples} of {result.max_samples}",
-          help="Stopped early: the ranking had converged." if result.stopped_early else None)
-m2.metric("Superpixels", result.n_superpixels)
-m3.metric("Fit of the linear model (weighted R²)", f"{result.score:.2f}")
-m4.metric(f"P({class_name}) on the full image", f"{result.target_prob:.1%}")
-if result.output_range < 1e-6:
-    st.warning(f"Switching superpixels off never changed P({class_name}): every weight is zero. "
-               "Try another hide colour or segmentation.")
+result_metrics(result, class_name)
 
 positive, negative = result.top(shown, 1), result.top(shown, -1)
 with main:
@@ -105,7 +98,8 @@ if result.trace:
                 key="lime_convergence")
     st.caption("How well two independent halves of the samples agree, turned into an estimate of how closely "
                "this map matches the one unlimited samples would give; dashed: how close lime's own sampling gets "
-               f"with all the samples. Filled dots: the top {StopRule.top_k} superpixels did not change since the last check.")
+               f"with all the samples. Filled dots: the top {StopRule.top_k} superpixels did not change since the "
+               "last check.")
 
 st.subheader("Is it stable? Run several seeds")
 st.markdown("LIME's answer depends on its random perturbations, a long-standing complaint about the method. "
@@ -116,16 +110,9 @@ with s1:
     run_k = st.toggle(f"Run {k} seeds", value=False, key="lime_run_k",
                       help=f"Seeds {seed} to {seed + k - 1}, with the settings above. Takes about k times as long.")
 if run_k:
-    seeds = tuple(range(seed, seed + k))
-    stability = cached_stability(spec.name, ctx.image_key, target, algorithm, params_key, num_samples, hide, seeds,
-                                 early_stop, ctx.image, segments)
-    top, count = stability.modal_agreement()
+    stability = seed_stability(ctx, choice, segments, k)
     with s1:
-        st.metric(f"Same top-{stability.top_k} set", f"{count} of {k} seeds",
-                  help="How many seeds produced exactly the most common top-5 set.")
-        st.metric(f"Mean top-{stability.top_k} overlap", f"{stability.mean_overlap():.0%}",
-                  help="Jaccard overlap of the top-5 sets, averaged over all pairs of seeds.")
-        st.metric("Samples per seed", f"{int(np.mean(stability.samples))} on average")
+        stability_metrics(stability)
     with s2:
         show_figure(weights_bar_figure(stability.mean, f"Mean weight ± std over {k} seeds", std=stability.std,
                                        top=10), key="lime_stability_bars")

@@ -130,8 +130,8 @@ with tabs[2]:
                                    f"{spec.title}: which words pushed towards positive?", unknown), key="attributions")
     st.caption("Both methods ask what happens when a word is replaced by the 'unknown word' token: Integrated "
                "Gradients follows the gradient along the way there, LIME masks words at random and fits a linear "
-               "model. Orange bars push towards positive, blue towards negative. "
-               f"The Integrated Gradients scores add up to the change in P(positive) up to {ig.extras['convergence_delta']:.3f}.")
+               "model. Orange bars push towards positive, blue towards negative. The Integrated Gradients scores "
+               f"add up to the change in P(positive) up to {ig.extras['convergence_delta']:.3f}.")
 
 with tabs[3]:
     architectures_section(name, ids, tokens, unknown)

@@ -30,7 +30,8 @@ from udl_viz.ui.optim import (
 from udl_viz.ui.settings import setting_widget, setting_widgets
 
 page_setup("Gradient descent", "Training slides the weights downhill on the loss. An optimizer only feels the "
-           "slope where it stands, like a skier in fog: watch torch.optim's optimizers find, or miss, the lowest valley.")
+           "slope where it stands, like a skier in fog: watch torch.optim's optimizers find, or miss, the lowest "
+           "valley.")
 
 NAMES = list(OPTIMIZERS)
 
@@ -44,7 +45,8 @@ one_d, two_d, race, batches = st.tabs(["1D: the skier", "2D: one optimizer", "Ra
 with one_d:
     left, right = st.columns([1, 2])
     with left:
-        curve = CURVES[st.selectbox("Loss curve", list(CURVES), format_func=lambda n: CURVES[n].title, key="gd1_curve", bind="query-params")]
+        curve = CURVES[st.selectbox("Loss curve", list(CURVES), format_func=lambda n: CURVES[n].title, key="gd1_curve",
+                                    bind="query-params")]
         st.caption(curve.blurb)
         w0 = setting_widget(start_setting(curve), f"gd1_start_{curve.name}")
         steps = setting_widget(CURVE_STEPS, "gd1_steps")
@@ -70,7 +72,8 @@ with two_d:
                                         key="gd2_surface", bind="query-params")]
         st.caption(surface.blurb)
         view = st.radio("View", ["Contour map", "3D surface"], horizontal=True, key="gd2_view")
-        name = st.selectbox("Optimizer", NAMES, NAMES.index("momentum"), format_func=optimizer_label, key="gd2_opt", bind="query-params")
+        name = st.selectbox("Optimizer", NAMES, NAMES.index("momentum"), format_func=optimizer_label, key="gd2_opt",
+                            bind="query-params")
         (config,) = optimizer_settings(surface, [name], "gd2")
         start, click = start_inputs(surface, "gd2")
         extra = setting_widget(EXTRA_STARTS, "gd2_extra")
@@ -118,7 +121,8 @@ with race:
                 show_figure(surface_figure(shown, runs, surface_title(shown)),
                             key="race_surface3d")
                 st.caption("The height is the loss (drag to turn the surface). Each line is one optimizer's path.")
-            show_figure(loss_figure(runs, shown.min_value, "How far above the lowest loss each optimizer is, step by step"),
+            show_figure(loss_figure(runs, shown.min_value,
+                                    "How far above the lowest loss each optimizer is, step by step"),
                         key="race_loss")
             st.caption("Lower is better. A straight downward line on this log scale means the gap to the best "
                        "loss shrinks by the same factor every step.")

@@ -36,8 +36,8 @@ with right:
         show_figure(landscape_surface_figure(land, "The same slice in 3D: valleys are low loss"), key="land_3d")
     st.caption(f"**What am I looking at?** A map of the loss around the trained weights, like a hiker's map "
                f"of a valley. Cross-entropy loss on {land.n_examples} training digits at θ* + α·d₁ + β·d₂, "
-               "where θ* are the trained weights. The orange line is the weights after every epoch of training, projected onto "
-               "the slice; hover a dot for that epoch's true loss.")
+               "where θ* are the trained weights. The orange line is the weights after every epoch of training, "
+               "projected onto the slice; hover a dot for that epoch's true loss.")
     m1, m2, m3 = st.columns(3)
     m1.metric("Loss at the trained weights", f"{land.center_loss:.4f}")
     m2.metric("Loss at the random start", f"{land.path_loss[0]:.3f}")

@@ -43,9 +43,9 @@ st.caption(f"**What am I looking at?** A photo, a change too small to see, and t
            f"after. Left: what the model sees. Middle: the change, multiplied by {amplification(result)} to be visible "
            "(mid-grey means untouched; every colour channel of every pixel moved by at most "
            f"{result.linf} level{'s' if result.linf != 1 else ''} of 255). Right: the sum of the two, which "
-           "looks the same to you. Below: the five most likely classes of each (the target in orange). The attack follows the sign "
-           "of the gradient of the loss with respect to the pixels: it pushes every pixel a tiny step in "
-           "the direction that hurts the network most.")
+           "looks the same to you. Below: the five most likely classes of each (the target in orange). The attack "
+           "follows the sign of the gradient of the loss with respect to the pixels: it pushes every pixel a tiny "
+           "step in the direction that hurts the network most.")
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Before", f"{before.label} ({before.prob:.0%})")
 m2.metric("After", f"{after.label} ({after.prob:.0%})")

@@ -23,17 +23,9 @@ def test_ruff_is_clean():
 
 MAX_PAGE_LINES = 150
 ENGINE_ONLY = ("numpy", "pandas", "torch")
-#: Pages whose section logic has not moved into ``udl_viz/ui/`` yet (strict: remove a page once it passes).
-NOT_YET_THIN = {"02_Unit_Patches.py", "03_Saliency_Maps.py", "04_LIME.py"}
 
 
-def _pages():
-    for page in sorted((ROOT / "pages").glob("*.py")):
-        marks = pytest.mark.xfail(strict=True, reason="not thin yet") if page.name in NOT_YET_THIN else ()
-        yield pytest.param(page, id=page.name, marks=marks)
-
-
-@pytest.mark.parametrize("page", list(_pages()))
+@pytest.mark.parametrize("page", sorted((ROOT / "pages").glob("*.py")), ids=lambda page: page.name)
 def test_pages_are_thin(page: Path):
     """A page reads widgets and calls the engine or ``udl_viz/ui``: short, and no numpy, pandas or torch."""
     source = page.read_text()

@@ -70,6 +70,8 @@ def test_index_equals_a_brute_force_scan_on_digits():
         assert_matches(built[layer], brute_force(model, spec, digits, layer, 5))
     assert built["relu3"].values.shape == (64, 5) and built[OUTPUT].values.shape == (10, 5)
     assert built[OUTPUT].meta["samples"] == 150
+    strongest = built["relu3"].strongest()
+    assert built["relu3"].top(strongest, 1)[0].activation == built["relu3"].values.max()
     # The class unit's favourite digits are mostly of that class.
     labels = [int(digits.names[h.image].split("(a ")[1][0]) for u in range(10) for h in built[OUTPUT].top(u)]
     assert np.mean([lab == u for u, lab in zip(np.repeat(range(10), 5), labels, strict=True)]) > 0.9

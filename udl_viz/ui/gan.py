@@ -270,7 +270,7 @@ def current_generator() -> tuple[str, torch.nn.Module, torch.nn.Module, int]:
 
 
 def real_vs_fake(seed: int) -> None:
-    """Held-out real digits next to generated ones, each with the discriminator's verdict and the classifier's reading."""
+    """Held-out real digits beside generated ones, each with the discriminator's verdict and the classifier's."""
     label, generator, discriminator, epoch = current_generator()
     real = held_out_split().x_test[np.random.default_rng(seed).choice(N_METRIC, GRID, replace=False)]
     fake = sample_gan(generator, GRID, seed)

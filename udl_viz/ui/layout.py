@@ -91,8 +91,8 @@ def show_figure(fig: go.Figure, key: str | None = None, title_above: bool = True
     """Render a plotly figure with the udl_viz template (projector-sized when that is on).
 
     The title is drawn above the figure as page text (it wraps where plotly's would run past a
-    narrow figure; plotly's own copy is hidden by ``style.PAGE_CSS`` and kept in exports), legends sit in one row above the plot
-    (never on a slider, menu or axis title), and in projector mode no text is under
+    narrow figure; plotly's own copy is hidden by ``style.PAGE_CSS`` and kept in exports), legends sit
+    in one row above the plot (never on a slider, menu or axis title), and in projector mode no text is under
     ``style.PROJECTOR_MIN_FONT`` px. ``title_above=False`` leaves the title to exports only, for a small
     figure whose caption right below says what it shows.
     """

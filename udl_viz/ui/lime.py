@@ -1,6 +1,8 @@
-"""Cached loaders for the LIME page: segmentation per image and settings, explanations, stability."""
+"""The LIME page's cached loaders (segmentation per image and settings, explanations, stability) and metrics."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
@@ -9,6 +11,7 @@ from torch import nn
 
 from udl_viz.lime_image import (
     BatchClassifier,
+    LimeInputError,
     LimeResult,
     Segmentation,
     Stability,
@@ -76,6 +79,62 @@ def cached_stability(model_name: str, image_key: str, target: int, algorithm: st
                        stop=StopRule() if early_stop else None, progress=bar)
     bar.done()
     return result
+
+
+@dataclass(frozen=True)
+class LimeChoice:
+    """What to explain and how: class, segmentation and its parameters, samples, hide colour, seed, early stop."""
+
+    target: int
+    algorithm: str
+    params: Params
+    num_samples: int
+    hide: str
+    seed: int
+    early_stop: bool
+
+
+def explanation(ctx: CnnContext, choice: LimeChoice) -> tuple[np.ndarray, LimeResult] | None:
+    """The superpixels and their explanation, or ``None`` after saying why LIME cannot explain this image."""
+    try:
+        segments = cached_segments(ctx.spec.name, ctx.image_key, choice.algorithm, choice.params, ctx.image)
+        result = cached_lime(ctx.spec.name, ctx.image_key, choice.target, choice.algorithm, choice.params,
+                             choice.num_samples, choice.hide, choice.seed, choice.early_stop, ctx.image, segments)
+    except LimeInputError as exc:
+        st.error(f"LIME cannot explain this image with these settings: {exc}")
+        return None
+    return segments, result
+
+
+def result_metrics(result: LimeResult, class_name: str) -> None:
+    """Samples used, superpixels, the linear model's fit and the class probability; a warning if none mattered."""
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Samples used", f"{result.samples} of {result.max_samples}",
+              help="Stopped early: the ranking had converged." if result.stopped_early else None)
+    m2.metric("Superpixels", result.n_superpixels)
+    m3.metric("Fit of the linear model (weighted R²)", f"{result.score:.2f}")
+    m4.metric(f"P({class_name}) on the full image", f"{result.target_prob:.1%}")
+    if result.output_range < 1e-6:
+        st.warning(f"Switching superpixels off never changed P({class_name}): every weight is zero. "
+                   "Try another hide colour or segmentation.")
+
+
+def seed_stability(ctx: CnnContext, choice: LimeChoice, segments: np.ndarray, k: int) -> Stability:
+    """The explanation of ``choice`` for seeds ``choice.seed`` to ``choice.seed + k - 1``."""
+    seeds = tuple(range(choice.seed, choice.seed + k))
+    return cached_stability(ctx.spec.name, ctx.image_key, choice.target, choice.algorithm, choice.params,
+                            choice.num_samples, choice.hide, seeds, choice.early_stop, ctx.image, segments)
+
+
+def stability_metrics(stability: Stability) -> None:
+    """How often the seeds agree on the top superpixels, and how many samples each used."""
+    _, count = stability.modal_agreement()
+    k = len(stability.seeds)
+    st.metric(f"Same top-{stability.top_k} set", f"{count} of {k} seeds",
+              help="How many seeds produced exactly the most common top-5 set.")
+    st.metric(f"Mean top-{stability.top_k} overlap", f"{stability.mean_overlap():.0%}",
+              help="Jaccard overlap of the top-5 sets, averaged over all pairs of seeds.")
+    st.metric("Samples per seed", f"{int(np.mean(stability.samples))} on average")
 
 
 #: ImageNet classes of dogs (151-268) and wolves, coyotes and other wild dogs (269-275).

@@ -47,7 +47,9 @@ def _model_label(name: str) -> str:
     if own is not None:
         return f"{own[0].title} (yours, this session only)"
     spec = CNN_MODELS[name]
-    return spec.title if spec.unavailable_reason() is None else f"{spec.title} (unavailable: weights not on this computer)"
+    if spec.unavailable_reason() is None:
+        return spec.title
+    return f"{spec.title} (unavailable: weights not on this computer)"
 
 
 def _pick_model() -> tuple[ModelSpec, nn.Module]:

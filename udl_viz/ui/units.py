@@ -1,4 +1,4 @@
-"""Loaders for the unit page: collections, indexes (disk-cached, with a progress bar), syntheses."""
+"""The unit page's loaders (collections, indexes disk-cached with a progress bar, syntheses) and sections."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ import streamlit as st
 from PIL import Image
 from torch import nn
 
+from udl_viz.figures.units import ascent_figure, patch_grid_figure, source_figure, synthesis_figure
 from udl_viz.images import ImageError
 from udl_viz.models import ModelSpec
+from udl_viz.ui.layout import show_figure
 from udl_viz.ui.progress import progress_bar
 from udl_viz.ui.sidebar import uploaded_images
 from udl_viz.units.cache import folder_indexes, load_cached, model_fingerprint, unit_indexes
@@ -89,6 +91,27 @@ def folders(model: nn.Module, spec: ModelSpec) -> list[Source]:
                    root=root, indexed=rows) for root, rows in grouped.items()]
 
 
+def sources(model: nn.Module, spec: ModelSpec) -> dict[str, Source]:
+    """Every source the page can search, by widget value: built-in, uploads, folders indexed from the CLI."""
+    shipped = builtin_for(spec)
+    mine = uploads()
+    found = {"builtin": Source(f"{shipped.name} (built-in)", shipped),
+             "uploads": Source(f"your uploads ({len(mine)} images)", mine) if mine
+             else Source("your uploads (none yet)")}
+    return found | {f"folder:{folder.root}": folder for folder in folders(model, spec)}
+
+
+def layer_label(spec: ModelSpec, layer: str) -> str:
+    """How the layer picker names ``layer``."""
+    labels = {entry.path: entry.label for entry in spec.layers} | {OUTPUT: "output: one unit per class"}
+    return labels.get(layer, f"{layer} (from the CLI)")
+
+
+def unit_name(spec: ModelSpec, layer: str, unit: int) -> str:
+    """The unit in words: its class on the output layer, else its layer and number."""
+    return spec.class_names()[unit] if layer == OUTPUT else f"{layer}, unit {unit}"
+
+
 def layer_index(model: nn.Module, spec: ModelSpec, source: Source, layer: str) -> UnitIndex:
     """The index of ``layer``: from the disk cache, else built for every layer at once with a progress bar."""
     if source.indexed is not None:
@@ -139,3 +162,67 @@ def synthesis(model: nn.Module, spec: ModelSpec, layer: str, unit: int, objectiv
     result = cached_visualize(model, spec, layer, unit, objective=objective, steps=steps, size=size, progress=bar)
     bar.done()
     return result
+
+
+def patches_section(source: Source, hits: list[Hit], layer: str, what: str) -> None:
+    """The grid of the crops that excite the unit most, what it shows, and what went wrong."""
+    pixels, problems = patches(source, hits)
+    show_figure(patch_grid_figure(pixels, [f"#{h.rank}: {h.activation:.3g}" for h in hits],
+                                  f"{what}: the {len(hits)} crops that excite it most",
+                                  hovers=[f"{h.name}<br>box {[round(v) for v in h.box]}" for h in hits]),
+                key="patches")
+    st.caption("**What am I looking at?** " + (
+        "The image patches where this unit fires most. Each is exactly what the unit sees (its receptive field), "
+        "cut from the original image; the number is the unit's activation there. Mirrored crops are shown as "
+        "the model saw them." if layer != OUTPUT else "The whole crops the model scores highest for this "
+        "class; the number is the class score (logit)."))
+    for problem in problems:
+        st.warning(f"Could not load {problem}")
+    if hits and hits[0].activation <= 0:
+        st.warning("This unit never fires (activation ≤ 0) on these images: it may be dead, or wait for a "
+                   "pattern the collection lacks.")
+
+
+def synthesis_section(vis: FeatureVis | None, hits: list[Hit], layer: str, objective: str) -> None:
+    """The synthesized image, its peak next to the best real crop, and the ascent; or how to start one."""
+    if vis is None:
+        st.caption("Press **Synthesize** to start from noise and change the pixels, step by step, "
+                   "to make this unit fire as strongly as possible.")
+        return
+    seen = "" if vis.box is None else f", {vis.patch.shape[1]}×{vis.patch.shape[0]} px"
+    show_figure(synthesis_figure(vis.patch, f"Synthesized{seen}"), key="synthesis")
+    best = hits[0].activation if hits else float("nan")
+    s1, s2 = st.columns(2)
+    s1.metric("Unit's peak on this image", f"{vis.peak:.3g}")
+    s2.metric("Best real crop", f"{best:.3g}")
+    show_figure(ascent_figure(vis.trace, "Response during gradient ascent",
+                              "class score" if layer == OUTPUT else "mean activation of the channel"
+                              if objective == "channel" else "activation of the centre unit"),
+                key="ascent")
+    st.caption(("The part of the image the centre unit sees (its receptive field). " if vis.box else "")
+               + "Made by gradient ascent from noise, with random jitter and a smooth (1/frequency) image "
+               "basis as in Olah et al.'s Feature Visualization: the pattern the unit looks for, often "
+               "stronger than any photo.")
+
+
+def index_metrics(index: UnitIndex) -> None:
+    """What one unit of the layer sees, how many units there are, and how many crops were searched."""
+    rf = index.receptive_field
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Receptive field", "whole image" if rf.whole else f"{rf.size[1]}×{rf.size[0]} px",
+              help=f"How much of the {rf.input_size}×{rf.input_size} model input one unit can see.")
+    m2.metric("Feature map", f"{index.units} × {rf.feature_shape[0]}×{rf.feature_shape[1]}",
+              help="units (channels) × positions")
+    m3.metric("Crops searched", f"{index.meta['samples']:,}")
+
+
+def source_section(source: Source, hit: Hit, layer: str, what: str) -> None:
+    """The whole image a patch was cut from, with the patch's box on it."""
+    try:
+        original = np.asarray(source.image(hit).convert("RGB"))
+        show_figure(source_figure(original, hit.box, f"Patch #{hit.rank} in {hit.name}"), key="where")
+        st.caption("The box is the crop the model saw." if layer == OUTPUT else
+                   f"The box is the receptive field of {what} at feature-map position {hit.position}"
+                   + (" (in a mirrored crop)" if hit.flip else "") + ": the only pixels this unit looks at.")
+    except (ImageError, ValueError, OSError) as exc:
+        st.warning(f"Could not load {hit.name}: {exc}")

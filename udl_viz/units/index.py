@@ -72,6 +72,10 @@ class UnitIndex:
     def receptive_field(self) -> ReceptiveField:
         return ReceptiveField.from_dict(self.meta["receptive_field"])
 
+    def strongest(self) -> int:
+        """The unit with the highest activation of all."""
+        return int(np.argmax(self.values[:, 0]))
+
     def top(self, unit: int, k: int | None = None) -> list[Hit]:
         """The unit's top samples, highest activation first."""
         if not 0 <= unit < self.units:
