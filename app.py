@@ -14,26 +14,33 @@ ROOT = Path(__file__).parent
 #: (course topic, one-line idea, [(page file, link label, what you do there)]).
 TOUR = [
     ("What a CNN sees", "Every layer turns the image into feature maps; early ones find edges, later ones parts.", [
-        ("pages/01_Layer_Activations.py", "Layer activations", "feature maps of any layer for your photo, and the first layer's filters"),
-        ("pages/02_Unit_Patches.py", "What a unit has learned", "the image patches that excite one channel most, and the image it dreams up"),
+        ("pages/01_Layer_Activations.py", "Layer activations",
+         "feature maps of any layer for your photo, and the first layer's filters"),
+        ("pages/02_Unit_Patches.py", "What a unit has learned",
+         "the image patches that excite one channel most, and the image it dreams up"),
     ]),
     ("Explaining predictions", "Which pixels made the network say *husky*? Is it the dog, or the snow?", [
-        ("pages/03_Saliency_Maps.py", "Saliency maps", "gradients, SmoothGrad, Integrated Gradients, Grad-CAM, occlusion, side by side and scored"),
+        ("pages/03_Saliency_Maps.py", "Saliency maps",
+         "gradients, SmoothGrad, Integrated Gradients, Grad-CAM, occlusion, side by side and scored"),
         ("pages/04_LIME.py", "LIME", "which superpixels drive the prediction: the husky-vs-wolf lesson"),
     ]),
     ("Inside RNNs", "An RNN is a dense layer in a for loop, with some memory.", [
         ("pages/05_RNN_Sentiment.py", "RNN sentiment", "watch the memory change word by word: SimpleRNN, LSTM and GRU"),
-        ("pages/06_RNN_Time_Series.py", "RNN time series", "forecast a real series and compare with a feed-forward baseline"),
+        ("pages/06_RNN_Time_Series.py", "RNN time series",
+         "forecast a real series and compare with a feed-forward baseline"),
     ]),
     ("Word embeddings", "Self-supervised learning: predict a word's neighbours and meaning emerges.", [
-        ("pages/07_Word_Embeddings.py", "Word embeddings", "skip-gram pairs, negative sampling and an embedding space to explore"),
+        ("pages/07_Word_Embeddings.py", "Word embeddings",
+         "skip-gram pairs, negative sampling and an embedding space to explore"),
     ]),
     ("How networks learn", "Gradient descent is a skier who only feels the slope under their feet.", [
-        ("pages/08_Gradient_Descent.py", "Gradient descent", "optimizers racing on 1D and 2D loss surfaces, SGD against mini-batch"),
+        ("pages/08_Gradient_Descent.py", "Gradient descent",
+         "optimizers racing on 1D and 2D loss surfaces, SGD against mini-batch"),
         ("pages/09_Loss_Landscape.py", "Loss landscape", "a real network's loss surface and its training path"),
     ]),
     ("Learning from little data", "Augment what you have, and reuse what a big network already knows.", [
-        ("pages/10_Data_Augmentation.py", "Data augmentation", "which transformations keep the label, and which turn a 6 into a 9"),
+        ("pages/10_Data_Augmentation.py", "Data augmentation",
+         "which transformations keep the label, and which turn a 6 into a 9"),
         ("pages/11_Fine_Tuning.py", "Fine-tuning", "train a new head on a few images of your own, in seconds"),
     ]),
     ("Generative models", "A counterfeiter and a cop: the generator learns to make data the discriminator "

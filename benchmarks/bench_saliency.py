@@ -104,10 +104,12 @@ def main() -> None:
     print("\n2. Integrated Gradients (50 steps) against 50 single-image forward+backward passes")
     single = statistics.median(timed(peers["saliency"]) for _ in range(5))
     ig = statistics.median(timed(ours("ig", steps=50)) for _ in range(args.repeats))
-    print(f"one forward+backward {single:.3f} s; IG {ig:.3f} s = {ig / (50 * single):.2f}x of 50 of them (target <= 1.3)")
+    print(f"one forward+backward {single:.3f} s; IG {ig:.3f} s = {ig / (50 * single):.2f}x of 50 of them "
+          "(target <= 1.3)")
     for batch in (5, 10, 25, 50):
         t = statistics.median(timed(lambda b=batch: IntegratedGradients(model).attribute(
-            xg, baselines=black(x, spec), target=target, n_steps=50, internal_batch_size=b)) for _ in range(args.repeats))
+            xg, baselines=black(x, spec), target=target, n_steps=50, internal_batch_size=b))
+            for _ in range(args.repeats))
         print(f"  captum IG internal_batch_size={batch:2d}: {t:.3f} s = {t / (50 * single):.2f}x")
 
     print("\n3. a new image: prediction + gradient + Grad-CAM, against one plain forward pass")

@@ -126,7 +126,8 @@ def main() -> int:
             server = ClassServer(replicas, free_port(), ready_timeout=max(60.0, deadline - time.monotonic()))
             started = time.perf_counter()
             server.start()
-            print(f"{replicas} process(es) + nginx ready (warmed up) in {time.perf_counter() - started:.0f} s", flush=True)
+            print(f"{replicas} process(es) + nginx ready (warmed up) in {time.perf_counter() - started:.0f} s",
+                  flush=True)
             try:
                 if not solo:
                     for link in demos:  # each demo alone, one after the other: the reference results

@@ -12,9 +12,9 @@ from udl_viz.figures.rnn import (
 from udl_viz.models import SENTIMENT, ModelUnavailable, select
 from udl_viz.rnn.examples import EXAMPLES
 from udl_viz.rnn.memory import GATES
+from udl_viz.settings import freeze
 from udl_viz.text.encode import MAX_TOKENS
 from udl_viz.ui.layout import page_setup, show_figure
-from udl_viz.ui.loaders import freeze
 from udl_viz.ui.progress import progress_bar
 from udl_viz.ui.rnn import (
     architectures_section,

@@ -10,8 +10,8 @@ from udl_viz.inference import predict
 from udl_viz.ui.finetune import (
     backbone,
     cached_task,
-    fine_tune,
     last_run,
+    session_fine_tune,
     settings_panel,
     uploaded_classes,
 )
@@ -56,7 +56,7 @@ st.markdown(f"**Backbone:** {base.title}, frozen. Its last layer (`{classifier_p
             f"with one output per class of yours; only that head is trained.")
 with main:
     if source == "Built-in task" or st.button("Train the new head", type="primary"):
-        run = fine_tune(base, backbone_model, train, test, settings, source)
+        run = session_fine_tune(base, backbone_model, train, test, settings, source)
     else:
         run = last_run(source)
         if run is None:

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from udl_viz.gan.explore import SAMPLE_SEED, WALK
 from udl_viz.ui.gan import (
     generator_metrics,
     metrics_panel,
@@ -14,6 +15,7 @@ from udl_viz.ui.gan import (
     walk,
 )
 from udl_viz.ui.layout import page_setup
+from udl_viz.ui.settings import setting_widget, setting_widgets
 
 page_setup("Generative models: counterfeiter vs cop",
            "A GAN's generator (the counterfeiter) turns random noise into data; its discriminator (the cop) "
@@ -52,20 +54,16 @@ with digits:
     training_panel()
 
     st.subheader("Real or fake?")
-    seed = st.number_input("Sample seed", 0, 10_000, 0, help="Which noise vectors and which real digits are drawn.")
-    real_vs_fake(int(seed))
+    seed = setting_widget(SAMPLE_SEED, "gan_seed")
+    real_vs_fake(seed)
 
     st.subheader("Not copying: the nearest training digit to each fake")
-    nearest_neighbours(int(seed))
+    nearest_neighbours(seed)
     st.caption("d = Euclidean distance on the 0–16 pixel scale. A copy would have d near 0; the generator makes "
                "new digits in the style of the training set.")
 
     st.subheader("A walk through latent space")
-    a, b, n = st.columns(3)
-    seed_a = a.number_input("From noise #", 0, 10_000, 1)
-    seed_b = b.number_input("to noise #", 0, 10_000, 2)
-    steps = n.slider("Steps", 3, 12, 8)
-    walk(int(seed_a), int(seed_b), int(steps))
+    walk(**setting_widgets(WALK, "gan_walk"))
     st.caption("Points between two noise vectors decode to digits too: the generator has learned a smooth map, "
                "not a lookup table of training images.")
 

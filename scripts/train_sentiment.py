@@ -32,12 +32,12 @@ from torch import nn
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from udl_viz.datasets.sst2 import full_sentences, read_reviews, read_split  # noqa: E402
 from udl_viz.models import SENTIMENT, select  # noqa: E402
 from udl_viz.models.sentiment import ASSETS, SentimentRNN, checkpoint_path  # noqa: E402
 from udl_viz.rnn.compare import BASELINES  # noqa: E402
 from udl_viz.rnn.predict import accuracy, pad_batch  # noqa: E402
 from udl_viz.text.encode import encode  # noqa: E402
-from udl_viz.text.sst2 import full_sentences, read_reviews, read_split  # noqa: E402
 from udl_viz.text.tokenize import split_unknown_hyphens  # noqa: E402
 from udl_viz.text.vocab import Vocabulary  # noqa: E402
 

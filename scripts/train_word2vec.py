@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from udl_viz.text.sst2 import full_sentences, read_split  # noqa: E402
+from udl_viz.datasets.sst2 import full_sentences, read_split  # noqa: E402
 from udl_viz.text.vocab import Vocabulary  # noqa: E402
 from udl_viz.text.word2vec import VOCAB_PATH, WORD2VEC_PARAMS, WORD2VEC_PATH, train_word2vec  # noqa: E402
 
@@ -33,8 +33,8 @@ def main() -> None:
     start = time.perf_counter()
     kv = train_word2vec(sentences, seed=args.seed)
     seconds = time.perf_counter() - start
-    print(f"{len(phrases)} phrases -> {len(sentences)} sentences, {sum(map(len, sentences))} tokens -> {len(kv)} vectors of "
-          f"{kv.vector_size} dims in {seconds:.1f} s with seed {args.seed} and {WORD2VEC_PARAMS}")
+    print(f"{len(phrases)} phrases -> {len(sentences)} sentences, {sum(map(len, sentences))} tokens -> "
+          f"{len(kv)} vectors of {kv.vector_size} dims in {seconds:.1f} s with seed {args.seed} and {WORD2VEC_PARAMS}")
     for word in ("good", "bad", "funny", "boring", "great"):
         print(f"  {word}: " + ", ".join(w for w, _ in kv.most_similar(word, topn=6)))
     WORD2VEC_PATH.parent.mkdir(parents=True, exist_ok=True)

@@ -46,7 +46,8 @@ def test_nothing_cut_off_or_overlapping(browser, server, path, size):
             title = page.eval_on_selector("h1", "e => parseFloat(getComputedStyle(e).fontSize)")
             largest = page.evaluate("() => Math.max(...[...document.querySelectorAll("
                                     "'[data-testid=\"stMain\"] p, [data-testid=\"stMain\"] span')]"
-                                    ".filter(e => !e.closest('h1')).map(e => parseFloat(getComputedStyle(e).fontSize)))")
+                                    ".filter(e => !e.closest('h1'))"
+                                    ".map(e => parseFloat(getComputedStyle(e).fontSize)))")
             assert title > 1.3 * largest, "the page title should be clearly the largest text"
             assert page.evaluate("() => Math.min(...[...document.querySelectorAll("
                                  "'.js-plotly-plot .main-svg text')].filter(e => e.getBoundingClientRect().width > 0)"

@@ -28,7 +28,8 @@ def test_models_lists_the_registry_with_availability(capsys):
     for name in ("simple_rnn_glove", "lstm_glove", "gru_glove"):
         assert by_name[name]["task"] == "sentiment classification"
     assert by_name["gru_glove"]["title"] == "GRU (frozen GloVe)" and by_name["gru_glove"]["available"] is True
-    assert (by_name["efficientnet_lite0"]["kind"], by_name["efficientnet_lite0"]["task"]) == ("cnn", "image classification")
+    lite0 = by_name["efficientnet_lite0"]
+    assert (lite0["kind"], lite0["task"]) == ("cnn", "image classification")
     assert (by_name["lstm_frozen"]["kind"], by_name["lstm_frozen"]["task"]) == ("lstm", "sentiment classification")
     assert by_name["lstm"]["classes"] == 2 and by_name["lstm"]["input_size"] is None
     assert (by_name["sunspots_gru"]["kind"], by_name["sunspots_mlp"]["kind"]) == ("gru", "mlp")

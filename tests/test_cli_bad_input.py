@@ -141,7 +141,8 @@ def usage_error_runs(tmp_path_factory) -> dict[str, subprocess.CompletedProcess]
     folder = tmp_path_factory.mktemp("probes")
     files = make_files(folder)
     with ThreadPoolExecutor(max_workers=4) as pool:
-        runs = {probe: pool.submit(subprocess.run, [sys.executable, "-m", "udl_viz", *(a.format(**files) for a in args)],
+        runs = {probe: pool.submit(subprocess.run,
+                                   [sys.executable, "-m", "udl_viz", *(a.format(**files) for a in args)],
                                    capture_output=True, cwd=ROOT, timeout=TIMEOUT, env=environment(folder))
                 for probe, args, _ in USAGE_ERRORS}
         return {probe: future.result() for probe, future in runs.items()}

@@ -74,7 +74,8 @@ def test_channel_strength_sorts_strongest_first_and_keeps_the_channel_ids():
 
 
 def test_layer_stats_plot_sparsity_as_a_percentage_on_the_second_axis():
-    rows = [{"layer": "conv1", "mean": 0.5, "fraction_zero": 0.25}, {"layer": "conv2", "mean": 0.2, "fraction_zero": 0.75}]
+    rows = [{"layer": "conv1", "mean": 0.5, "fraction_zero": 0.25},
+            {"layer": "conv2", "mean": 0.2, "fraction_zero": 0.75}]
     fig = layer_stats_figure(rows, "Activation statistics per layer")
     bars, line = fig.data
     assert list(bars.y) == [0.5, 0.2] and list(line.y) == [0.25, 0.75] and line.yaxis == "y2"

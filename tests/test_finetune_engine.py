@@ -16,6 +16,7 @@ from udl_viz.finetune import (
     classifier_path,
     examples_from,
     extract_features,
+    fine_tune,
     finetuned_spec,
     train_head,
     with_head,
@@ -102,7 +103,8 @@ def test_builtin_digit_task_fine_tunes_digits_cnn_to_high_test_accuracy(digits):
     assert tuned_spec.class_names() == ["3", "5", "8"] and tuned_spec.build() is tuned
     assert tuned_spec.title == "Fine-tuned Digits CNN: 3, 5, 8"
     assert finetuned_spec(tuned_spec, tuned, ["x", "y"]).title == "Fine-tuned Digits CNN: x, y"
-    correct = sum(predict(tuned, tuned_spec, im, 1)[0].index == y for im, y in zip(test.images, test.labels, strict=True))
+    correct = sum(predict(tuned, tuned_spec, im, 1)[0].index == y
+                  for im, y in zip(test.images, test.labels, strict=True))
     assert correct / len(test.images) == pytest.approx(result.test_accuracy[-1])
     # Other pages can explain it: Grad-CAM at the unchanged CAM layer path.
     cam = get_method("gradcam").attribute(tuned, tuned_spec.preprocess(test.images[0]).unsqueeze(0), 0,
@@ -114,6 +116,31 @@ def test_builtin_digit_task_fine_tunes_digits_cnn_to_high_test_accuracy(digits):
     assert curve.layout.xaxis.title.text.startswith("epoch")
     confusion = confusion_figure(test.labels, result.test_predictions, train.classes, "confusion")
     assert np.asarray(confusion.data[0].z).sum() == 60 and confusion.layout.yaxis.title.text == "true class"
+
+
+def test_fine_tune_runs_features_in_chunks_then_trains_and_builds_the_model(digits):
+    spec, model = digits
+    train, test = TASKS["Digits: 3, 5, 8"].make(5, 4)  # 15 training and 12 test images
+    chunks, seen = [], []
+
+    def features(images):
+        chunks.append(len(images))
+        return extract_features(model, spec, images)
+
+    run = fine_tune(model, spec, train, test, TrainSettings(epochs=20), features=features,
+                    progress=lambda done, total: seen.append((done, total)))
+    assert chunks == [8, 7, 8, 4]  # training images, then test images, at most CHUNK at a time
+    assert seen == [(d, 47) for d in (8, 15, 23, 27, *range(28, 48))]
+    assert run.train_counts == [5, 5, 5] and run.test_labels.tolist() == test.labels
+    assert len(run.result.losses) == 20 and run.result.test_predictions.shape == (12,)
+    assert run.spec.class_names() == ["3", "5", "8"] and run.spec.build() is run.model
+    assert run.model.get_submodule(classifier_path(run.model)) is run.result.head
+    assert model.get_submodule(classifier_path(model)).out_features == 10  # the backbone keeps its classifier
+    assert run.seconds > 0
+
+    alone = fine_tune(model, spec, train, settings=TrainSettings(epochs=20))  # no test images, no cache
+    assert alone.test_labels is None and alone.result.test_accuracy is None
+    assert alone.result.losses == pytest.approx(run.result.losses, rel=1e-5)  # same features, same head
 
 
 def test_builtin_tasks_need_an_image_per_class_in_each_split():

@@ -71,7 +71,8 @@ def test_builtin_digit_task_on_the_digits_cnn():
     at.selectbox[0].set_value("Digits: 3, 5, 8").run()
     assert not at.exception and not at.error
     assert percent(metrics(at)["Test accuracy (held-out images)"]) >= 0.9
-    assert any(spec.title == "Fine-tuned Digits CNN: 3, 5, 8" for spec, _ in at.session_state["session_models"].values())
+    titles = [spec.title for spec, _ in at.session_state["session_models"].values()]
+    assert "Fine-tuned Digits CNN: 3, 5, 8" in titles
 
 
 def test_uploads_need_two_named_classes_with_images_then_train_on_click():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from udl_viz.datasets.digits import N_HELD_OUT, held_out_split
 from udl_viz.gan.checkpoints import GAN_CHECKPOINT, VAE_CHECKPOINT, generate, load_gan, to_pixels
-from udl_viz.gan.data import N_HELD_OUT, digits_split
 from udl_viz.gan.metrics import (
     THRESHOLDS,
     classify,
@@ -18,20 +18,21 @@ from udl_viz.gan.metrics import (
 
 
 def test_split_is_stratified_and_holds_out_540():
-    split = digits_split()
+    split = held_out_split()
     assert split.x_test.shape == (N_HELD_OUT, 8, 8) and len(split.x_train) == 1797 - N_HELD_OUT
     assert np.bincount(split.y_test).min() >= 52  # every class held out in proportion (about 54 each)
     assert split.x_train.max() == 16 and np.all(split.x_train == np.round(split.x_train))
 
 
 def test_real_against_real():
-    split = digits_split()
+    split = held_out_split()
     assert two_sample_accuracy(split.x_train[:N_HELD_OUT], split.x_test) < 0.6  # the forest cannot tell them apart
     assert two_sample_accuracy(np.zeros((100, 8, 8)) + 3, split.x_test[:100]) == 1.0
     probs = classify(split.x_test)
     assert (probs.argmax(1) == split.y_test).mean() > 0.95  # the judge knows real digits
     distance, _ = nearest_training(split.x_test)
-    assert (distance < copy_threshold()).mean() == pytest.approx(0.01, abs=0.002)  # by definition: 1 % of unseen real digits
+    # by definition: 1 % of unseen real digits
+    assert (distance < copy_threshold()).mean() == pytest.approx(0.01, abs=0.002)
     copies = evaluate(split.x_train[:N_HELD_OUT])  # training digits themselves are copies
     assert copies.near_copies == 1.0 and copies.recognised > 0.9 and copies.rarest_class > 0.07
 

@@ -46,7 +46,8 @@ DEFECTS = {
     "ellipsis": ("<div data-testid='stMetricLabel' style='width:60px;white-space:nowrap;overflow:hidden;"
                  "text-overflow:ellipsis'>A metric label that is cut</div>",
                  "text cut with an ellipsis: 'A metric label that is cut'"),
-    "select": ("<div data-testid='stSelectbox'><input style='width:60px' value='A select value that does not fit'></div>",
+    "select": ("<div data-testid='stSelectbox'>"
+               "<input style='width:60px' value='A select value that does not fit'></div>",
                "select value cut: 'A select value that does not fit'"),
 }
 

@@ -109,8 +109,8 @@ def test_every_registry_entry_is_complete():
     assert {spec.task for spec in REGISTRY.values()} >= {IMAGE_CLASSIFICATION, SENTIMENT, FORECASTING}
 
 
-@pytest.mark.parametrize("name", ["efficientnet_lite0", "efficientnet_lite2", "digits_cnn", "lstm", "gru_frozen", "sunspots_gru",
-                                  "sunspots_mlp"])
+@pytest.mark.parametrize("name", ["efficientnet_lite0", "efficientnet_lite2", "digits_cnn", "lstm", "gru_frozen",
+                                  "sunspots_gru", "sunspots_mlp"])
 def test_named_layers_resolve_in_offline_models(name):
     spec = get_spec(name)
     model = load_model(name)
@@ -127,7 +127,8 @@ def test_lookup_by_task_names_the_models_of_that_task():
     assert set(select(task=SENTIMENT)) == {"simple_rnn", "lstm", "gru", "simple_rnn_frozen", "lstm_frozen",
                                            "gru_frozen", "simple_rnn_glove", "lstm_glove", "gru_glove"}
     assert get_spec("lstm", task=SENTIMENT).kind == "lstm"
-    with pytest.raises(KeyError, match="unknown model 'lstm' for image classification; choose one of efficientnet_lite0"):
+    with pytest.raises(KeyError,
+                       match="unknown model 'lstm' for image classification; choose one of efficientnet_lite0"):
         get_spec("lstm", task=IMAGE_CLASSIFICATION)
 
 

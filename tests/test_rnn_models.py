@@ -11,13 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from udl_viz.datasets.sst2 import read_reviews, read_split
 from udl_viz.models import SENTIMENT, get_spec, load_model, select
 from udl_viz.models.sentiment import checkpoint_path, embedding_matrix
 from udl_viz.rnn.compare import model_scores
 from udl_viz.rnn.memory import unroll
 from udl_viz.rnn.predict import accuracy, positive_probabilities
 from udl_viz.text.encode import MAX_TOKENS
-from udl_viz.text.sst2 import read_reviews, read_split
 from udl_viz.text.tokenize import split_unknown_hyphens
 from udl_viz.text.word2vec import load_vocabulary, word2vec_matrix
 

@@ -82,7 +82,8 @@ def test_display_controls_do_not_recompute(monkeypatch, private_cache):
     st.cache_data.clear()
     calls = []
     real = base.Attribution.attribute
-    monkeypatch.setattr(base.Attribution, "attribute", lambda self, *a, **k: calls.append(self.name) or real(self, *a, **k))
+    monkeypatch.setattr(base.Attribution, "attribute",
+                        lambda self, *a, **k: calls.append(self.name) or real(self, *a, **k))
     at = _app("digits_cnn").run()
     assert calls == ["gradcam"]
     at.slider(key="saliency_opacity").set_value(0.3).run()

@@ -37,3 +37,59 @@ def test_pages_are_thin(page: Path):
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(node.module.split(".")[0])
     assert not imported & set(ENGINE_ONLY), f"{page.name} imports {sorted(imported & set(ENGINE_ONLY))}"
+
+
+def _functions(path: Path) -> list[ast.FunctionDef]:
+    return [node for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.FunctionDef)]
+
+
+def _check_figure_function(module: str, function: ast.FunctionDef) -> None:
+    args = function.args
+    positional = args.posonlyargs + args.args
+    optional = {a.arg for a in positional[len(positional) - len(args.defaults):]}
+    optional |= {a.arg for a, default in zip(args.kwonlyargs, args.kw_defaults, strict=True) if default}
+    where = f"{module}:{function.name}"
+    if function.name.endswith("_figure"):
+        assert "title" in {a.arg for a in positional + args.kwonlyargs} - optional, f"{where} needs a title"
+    elif not function.name.startswith("_") and function.returns is not None:
+        # Helpers that finish a figure they are given are the one exception.
+        assert ast.unparse(function.returns) != "go.Figure" or positional[0].arg == "fig", \
+            f"{where} returns a figure, so its name should end in _figure"
+
+
+def test_figures_take_a_required_title_and_follow_one_naming_rule():
+    """``udl_viz/figures``: every ``*_figure`` takes a title without a default; whatever returns a figure is one."""
+    for path in sorted((ROOT / "udl_viz" / "figures").glob("*.py")):
+        for function in _functions(path):
+            _check_figure_function(path.name, function)
+
+
+def test_figures_import_neither_torch_nor_streamlit():
+    code = ("import importlib, pkgutil, sys, udl_viz.figures as f\n"
+            "for m in pkgutil.iter_modules(f.__path__): importlib.import_module(f'udl_viz.figures.{m.name}')\n"
+            "print(sorted({'torch', 'streamlit'} & set(sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def _asserts(node: ast.AST, helpers: dict[str, ast.FunctionDef], depth: int = 0) -> bool:
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Assert):
+            return True
+        if isinstance(inner, ast.Call):
+            called = ast.unparse(inner.func)
+            if called in ("pytest.raises", "pytest.warns", "pytest.fail") or called.split(".")[-1].startswith("assert"):
+                return True
+            if called in helpers and depth < 3 and _asserts(helpers[called], helpers, depth + 1):
+                return True
+    return False
+
+
+def test_every_test_asserts_something():
+    """A test passes because something was checked: an assert, ``pytest.raises`` or a helper that does one."""
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        helpers = {function.name: function for function in _functions(path)}
+        for name, function in helpers.items():
+            if name.startswith("test"):
+                assert _asserts(function, helpers), f"{path.name}:{name} checks nothing"

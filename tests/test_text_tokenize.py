@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from udl_viz.text.sst2 import full_sentences, read_split
+from udl_viz.datasets.sst2 import full_sentences, read_split
 from udl_viz.text.tokenize import tokenize
 from udl_viz.text.vocab import PAD, UNK, Vocabulary
 

@@ -122,7 +122,8 @@ def test_digits_cnn_fields_pass_the_gradient_check():
     assert [fields[p].size for p in ("relu1", "relu2", "relu3")] == [(3, 3), (5, 5), (10, 10)]
     for layer, rf in fields.items():
         positions = probes(*rf.feature_shape)
-        assert gradient_extents(model, layer, positions, 8, channels=1, trials=3) == [rf.box(y, x) for y, x in positions]
+        expected = [rf.box(y, x) for y, x in positions]
+        assert gradient_extents(model, layer, positions, 8, channels=1, trials=3) == expected
     assert not any(p.grad is not None for p in model.parameters())
 
 

@@ -46,7 +46,8 @@ def capture(model: nn.Module, paths: Sequence[str]) -> Iterator[dict[str, torch.
             handle.remove()
 
 
-def activations(model: nn.Module, x: torch.Tensor, paths: Sequence[str]) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+def activations(model: nn.Module, x: torch.Tensor,
+                paths: Sequence[str]) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
     """Logits and the outputs of the layers at ``paths`` for a batch ``x``, thread-safely."""
     view = private_view(model)
     with torch.inference_mode(), capture(view, paths) as store:

@@ -87,6 +87,11 @@ def log_ticks(low: float, high: float, mantissas: tuple[float, ...] = (1, 2, 5))
     return tuple(sorted(v for v in values if low <= v <= high))
 
 
+def freeze(values: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """Setting values as a hashable, order-independent key (for caches and frozen dataclasses)."""
+    return tuple(sorted(values.items()))
+
+
 def resolve(settings: Iterable[Setting], overrides: Mapping[str, Any] | None = None,
             owner: str = "This") -> dict[str, Any]:
     """Defaults updated with ``overrides``, each checked; ``ValueError`` names what is wrong."""

@@ -27,6 +27,11 @@ class RobustnessCurve:
     kept: np.ndarray  # (len(epsilons), photos) bool: photo still has its clean label
     photos: tuple[str, ...]
 
+    @property
+    def label(self) -> str:
+        """The attack's name as shown to a student."""
+        return METHODS[self.method]
+
 
 def robustness_curves(model: nn.Module, spec: ModelSpec, images: Mapping[str, Image.Image],
                       epsilons: Sequence[int] = EPSILONS, steps: int = 10, methods: Sequence[str] = tuple(METHODS),

@@ -21,7 +21,8 @@ class GradCam(Attribution):
         if spec is None:
             return [Setting("layer", "Layer", "", help="Module path of a conv layer (required without a spec).")]
         return [Setting("layer", "Layer", spec.cam_layer, choices=tuple(layer.path for layer in spec.layers),
-                        labels=tuple(layer.label for layer in spec.layers), help="Later layers are more class-specific but coarser.")]
+                        labels=tuple(layer.label for layer in spec.layers),
+                        help="Later layers are more class-specific but coarser.")]
 
     def compute(self, model: nn.Module, x: torch.Tensor, target: int, spec: ModelSpec | None,
                 layer: str) -> tuple[torch.Tensor, dict]:

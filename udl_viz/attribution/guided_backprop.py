@@ -45,7 +45,8 @@ class GuidedBackprop(Attribution):
     signed = True
     evidence = False
 
-    def compute(self, model: nn.Module, x: torch.Tensor, target: int, spec: ModelSpec | None) -> tuple[torch.Tensor, dict]:
+    def compute(self, model: nn.Module, x: torch.Tensor, target: int,
+                spec: ModelSpec | None) -> tuple[torch.Tensor, dict]:
         swapped = guide_relu6(model)
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="Setting backward hooks on ReLU")

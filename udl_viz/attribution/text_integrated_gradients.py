@@ -18,7 +18,8 @@ from udl_viz.text.vocab import Vocabulary
 class TextIntegratedGradients(Attribution):
     name = "text_ig"
     label = "Integrated Gradients (captum)"
-    description = "Add up gradients on the way from an all-unknown text to the real one; the words' parts sum to the change in probability."
+    description = ("Add up gradients on the way from an all-unknown text to the real one; "
+                   "the words' parts sum to the change in probability.")
     signed = True
     evidence = True
     inputs = "text"

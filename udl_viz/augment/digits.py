@@ -55,8 +55,9 @@ def digit_images() -> tuple[list[Image.Image], np.ndarray]:
     return [digit_image(d).convert("RGB") for d in digits.images], digits.target.astype(int)
 
 
-def digit_transform_report(model: nn.Module, spec: ModelSpec,
-                           transforms: dict[str, Callable[[Image.Image], Image.Image]] | None = None) -> DigitTransformReport:
+def digit_transform_report(
+        model: nn.Module, spec: ModelSpec,
+        transforms: dict[str, Callable[[Image.Image], Image.Image]] | None = None) -> DigitTransformReport:
     """Predict every scikit-learn digit under each transformation (``DIGIT_TRANSFORMS`` by default)."""
     transforms = DIGIT_TRANSFORMS if transforms is None else transforms
     images, truth = digit_images()

@@ -162,7 +162,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         if shard[1] > 1:
             built = build_indexes(model, spec, collection, layers, k=k, fingerprint=model_fingerprint(model),
-                                  shard=shard, batch_size=args.batch_size, progress=progress, on_error=on_error, onnx=True)
+                                  shard=shard, batch_size=args.batch_size, progress=progress, on_error=on_error,
+                                  onnx=True)
             for layer, index in built.items():
                 path = out / shard_name(layer, shard)
                 index.save(path)
@@ -198,7 +199,8 @@ def run_merge(args: argparse.Namespace) -> int:
         else:
             stems.append(place.with_name(place.name.removesuffix(".npz").removesuffix(".json")))
     if not stems:
-        raise Refused(f"argument --out: no shard indexes (index-*-shard-*-of-*.json) found in {', '.join(args.shards) or str(out)}")
+        raise Refused("argument --out: no shard indexes (index-*-shard-*-of-*.json) found in "
+                      f"{', '.join(args.shards) or str(out)}")
     by_layer: dict[str, list[UnitIndex]] = {}
     try:
         for stem in stems:

@@ -1,1 +1,1 @@
-"""Data sets the models are trained and shown on: scikit-learn's digits, statsmodels' sunspots."""
+"""Data sets the models are trained and shown on: scikit-learn's digits, statsmodels' sunspots, SST-2."""

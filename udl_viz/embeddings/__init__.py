@@ -4,5 +4,5 @@
 whether each is installed, ``glove`` memory-maps GloVe 6B, ``vectors`` loads and trains gensim
 vectors, ``explore`` asks them questions (neighbours, analogies, spelling suggestions),
 ``benchmark`` scores Mikolov's analogy questions in batches, ``projection`` maps them to 2D/3D,
-``drift`` compares them with a sentiment RNN's embedding layer, and ``figures`` draws all of it.
+and ``drift`` compares them with a sentiment RNN's embedding layer; ``udl_viz.figures.embeddings`` draws them.
 """

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from udl_viz import style
-from udl_viz.adversarial.attack import METHODS, AttackResult
-from udl_viz.adversarial.robustness import RobustnessCurve
-from udl_viz.inference import Prediction
+
+if TYPE_CHECKING:
+    from udl_viz.adversarial.attack import AttackResult
+    from udl_viz.adversarial.robustness import RobustnessCurve
+    from udl_viz.inference import Prediction
 
 
 def rgb(pixels: np.ndarray) -> np.ndarray:
@@ -21,7 +24,7 @@ def rgb(pixels: np.ndarray) -> np.ndarray:
 
 def amplification(result: AttackResult) -> int:
     """How much the perturbation is multiplied to fill the grey range (1 when nothing changed)."""
-    return max(1, 127 // max(result.linf, 1))
+    return max(1, 127 // result.linf) if result.linf else 1
 
 
 def amplified(result: AttackResult) -> np.ndarray:
@@ -69,7 +72,7 @@ def robustness_figure(curves: Sequence[RobustnessCurve], title: str) -> go.Figur
     fig = go.Figure()
     for i, curve in enumerate(curves):
         fig.add_trace(go.Scatter(
-            x=list(curve.epsilons), y=curve.accuracy, mode="lines+markers", name=METHODS[curve.method],
+            x=list(curve.epsilons), y=curve.accuracy, mode="lines+markers", name=curve.label,
             line={"color": style.PALETTE[i], "dash": "solid" if i == 0 else "dash"},
             marker={"symbol": ["circle", "square", "diamond"][i % 3], "size": 10},
             customdata=[", ".join(p for p, k in zip(curve.photos, kept, strict=True) if not k) or "none"

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from udl_viz import style
-from udl_viz.augment.digits import DigitTransformReport
-from udl_viz.augment.stability import SweepResult, VariantResult
+
+if TYPE_CHECKING:
+    from udl_viz.augment.digits import DigitTransformReport
+    from udl_viz.augment.stability import SweepResult, VariantResult
 
 KEPT, CHANGED = "✓ same label", "✗ label changed"
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from udl_viz import style
-from udl_viz.inference import Prediction
+
+if TYPE_CHECKING:
+    from udl_viz.inference import Prediction
 
 
 def top_k_figure(predictions: list[Prediction], title: str, compact: bool = False) -> go.Figure:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from udl_viz import style
-from udl_viz.finetune.train import TrainResult
+
+if TYPE_CHECKING:
+    from udl_viz.finetune.train import TrainResult
 
 
 def training_curve_figure(result: TrainResult, title: str) -> go.Figure:

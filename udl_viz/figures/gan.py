@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from udl_viz import style
+from udl_viz.datasets.digits import PIXEL_MAX
 
-PIXEL_MAX = 16.0
 REAL_COLOUR, FAKE_COLOUR = style.PALETTE[2], style.PALETTE[3]  # bluish green, reddish purple
 #: The discriminator's surface: blue where it says "fake" (0), white at ½, orange where it says "real" (1).
 SURFACE_SCALE = [[0.0, "#4A90C2"], [0.5, "#F7F7F7"], [1.0, "#F5A040"]]

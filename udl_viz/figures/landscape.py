@@ -28,7 +28,8 @@ def landscape_figure(land: Landscape, title: str) -> go.Figure:
                                line={"color": "#FFFFFF", "width": 0.6},
                                colorbar={"title": {"text": "log₁₀ loss"}, "thickness": 14},
                                hovertemplate="(α, β) = (%{x:.3g}, %{y:.3g})<br>log₁₀ loss %{z:.3g}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=land.path[:, 0], y=land.path[:, 1], mode="lines+markers", name="training path, one dot per epoch",
+    fig.add_trace(go.Scatter(x=land.path[:, 0], y=land.path[:, 1], mode="lines+markers",
+                             name="training path, one dot per epoch",
                              line={"color": style.POSITIVE, "width": 2.5},
                              marker={"color": style.POSITIVE, "size": 7, "line": {"color": "#000000", "width": 0.5}},
                              **_trajectory_hover(land)))
@@ -36,7 +37,8 @@ def landscape_figure(land: Landscape, title: str) -> go.Figure:
         fig.add_trace(go.Scatter(x=[land.path[k, 0]], y=[land.path[k, 1]], mode="markers", name=label,
                                  marker={"symbol": symbol, "size": 16, "color": "#000000", "line": {"width": 2}}))
     fig.update_layout(title=title,
-                      xaxis={"title": {"text": "α: step along direction 1"}, "range": [land.alphas[0], land.alphas[-1]]},
+                      xaxis={"title": {"text": "α: step along direction 1"},
+                             "range": [land.alphas[0], land.alphas[-1]]},
                       yaxis={"title": {"text": "β: step along direction 2"}, "range": [land.betas[0], land.betas[-1]]},
                       legend={"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0},
                       margin={"t": 60, "b": 160}, height=680)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from udl_viz import style
-from udl_viz.attribution.faithfulness import Curve
 from udl_viz.figures.images import overlay_figure
+
+if TYPE_CHECKING:
+    from udl_viz.attribution.faithfulness import Curve
 
 RANDOM_LABEL = "random map"
 CLIP_PERCENTILE = 99.5
@@ -54,7 +57,8 @@ def map_grid_figure(pixels: np.ndarray, tiles: list[tuple[str, np.ndarray]], tit
         for trace in _tile_traces(pixels, heat, name, opacity, absolute):
             fig.add_trace(trace, row=i // columns + 1, col=i % columns + 1)
     fig.update_annotations(font_size=12)
-    fig.update_layout(title=title, height=90 + rows * (900 // columns + 60), margin={"l": 10, "r": 10, "t": 90, "b": 10})
+    fig.update_layout(title=title, height=90 + rows * (900 // columns + 60),
+                      margin={"l": 10, "r": 10, "t": 90, "b": 10})
     return _tile_axes(fig, absolute)
 
 
@@ -71,7 +75,8 @@ def _tile_traces(pixels: np.ndarray, heat: np.ndarray, name: str, opacity: float
                  absolute: bool) -> tuple[go.Image, go.Heatmap]:
     return (go.Image(z=pixels, hoverinfo="skip"),
             go.Heatmap(z=_normalised(display_map(heat, absolute)), coloraxis="coloraxis", opacity=opacity,
-                       hovertemplate=f"{name.split('<br>')[0]}<br>x=%{{x}} y=%{{y}}<br>relative value=%{{z:.2f}}<extra></extra>"))
+                       hovertemplate=f"{name.split('<br>')[0]}<br>x=%{{x}} y=%{{y}}"
+                                     "<br>relative value=%{z:.2f}<extra></extra>"))
 
 
 def _tile_axes(fig: go.Figure, absolute: bool) -> go.Figure:

@@ -14,6 +14,10 @@ from udl_viz.settings import Setting
 TEST_PER_CLASS = 10
 PER_CLASS = Setting("per_class", "Training images per class", 8, minimum=1, maximum=20,
                     help=f"Another {TEST_PER_CLASS} images per class are held out to test the new head.")
+#: The student's own classes: how many, and the most images of each that are used.
+CLASSES = Setting("classes", "Number of classes", 2, minimum=1, maximum=6, step=1, widget="number",
+                  help="Fine-tuning needs at least 2 classes.")
+MAX_IMAGES_PER_CLASS = 30
 
 
 class FineTuneError(ValueError):

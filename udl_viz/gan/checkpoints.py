@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from udl_viz.gan.data import PIXEL_MAX
+from udl_viz.datasets.digits import PIXEL_MAX
 from udl_viz.gan.models import VAE, Discriminator, Generator
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "gan"

@@ -5,9 +5,18 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from udl_viz.datasets.digits import PIXEL_MAX
 from udl_viz.gan.checkpoints import to_pixels
-from udl_viz.gan.data import PIXEL_MAX
 from udl_viz.gan.models import VAE, Discriminator, Generator
+from udl_viz.settings import Setting
+
+#: Which noise vectors (and which held-out real digits) the page draws.
+SAMPLE_SEED = Setting("seed", "Sample seed", 0, minimum=0, maximum=10_000, step=1, widget="number",
+                      help="Which noise vectors and which real digits are drawn.")
+#: ``latent_walk``'s knobs: the two noise vectors and the digits drawn on the way.
+WALK = (Setting("seed_a", "From noise #", 1, minimum=0, maximum=10_000, step=1, widget="number"),
+        Setting("seed_b", "to noise #", 2, minimum=0, maximum=10_000, step=1, widget="number"),
+        Setting("steps", "Steps", 8, minimum=3, maximum=12, step=1))
 
 
 def verdicts(discriminator: Discriminator, images: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ from functools import cache
 import numpy as np
 import torch
 
-from udl_viz.gan.data import PIXEL_MAX, DigitsSplit, digits_split
+from udl_viz.datasets.digits import PIXEL_MAX, DigitsSplit, held_out_split
 
 CONFIDENT = 0.9
 #: (attribute, label, threshold, True if higher is better)
@@ -70,7 +70,7 @@ def nearest_training(images: np.ndarray, split: DigitsSplit | None = None) -> tu
     """For each digit: the Euclidean distance (0–16 scale) to its nearest training digit, and that digit's index."""
     from sklearn.neighbors import NearestNeighbors
 
-    split = split or digits_split()
+    split = split or held_out_split()
     index = NearestNeighbors(n_neighbors=1).fit(split.x_train.reshape(len(split.x_train), -1))
     distance, nearest = index.kneighbors(np.asarray(images, dtype=np.float32).reshape(len(images), -1))
     return distance[:, 0], nearest[:, 0]
@@ -79,7 +79,7 @@ def nearest_training(images: np.ndarray, split: DigitsSplit | None = None) -> tu
 @cache
 def copy_threshold(seed: int = 0) -> float:
     """Distance below which a digit counts as a near-copy: only 1 % of held-out real digits are that close."""
-    split = digits_split(seed)
+    split = held_out_split(seed)
     distance, _ = nearest_training(split.x_test, split)
     return float(np.percentile(distance, COPY_PERCENTILE))
 
@@ -98,7 +98,7 @@ def two_sample_accuracy(first: np.ndarray, second: np.ndarray, seed: int = 0) ->
 
 def evaluate(images: np.ndarray, seed: int = 0) -> SampleMetrics:
     """The four metrics for generated digits (N×8×8, 0–16 scale); the forest sees as many held-out real ones."""
-    split = digits_split()
+    split = held_out_split()
     images = np.asarray(images, dtype=np.float32).reshape(-1, 8, 8)
     probs = classify(images)
     shares = np.bincount(probs.argmax(1), minlength=10) / len(images)

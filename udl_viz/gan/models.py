@@ -64,8 +64,8 @@ class VAE(nn.Module):
     def __init__(self, latent: int = VAE_LATENT, hidden: int = 256) -> None:
         super().__init__()
         self.latent = latent
-        self.encoder = nn.Sequential(nn.Flatten(), nn.Linear(64, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(),
-                                     nn.Linear(hidden, 2 * latent))
+        self.encoder = nn.Sequential(nn.Flatten(), nn.Linear(64, hidden), nn.ReLU(), nn.Linear(hidden, hidden),
+                                     nn.ReLU(), nn.Linear(hidden, 2 * latent))
         self.decoder = nn.Sequential(nn.Linear(latent, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(),
                                      nn.Linear(hidden, 64))
 

@@ -124,7 +124,8 @@ class ToyGan:
         self.rng = np.random.default_rng(self.seed)
         self.noise = torch.Generator().manual_seed(self.seed)
         self.generator, self.discriminator = _mlp(2, 2), _mlp(2, 1)
-        self.opt_g, self.opt_d = self._optimizer(self.generator, self.lr_g), self._optimizer(self.discriminator, self.lr_d)
+        self.opt_g = self._optimizer(self.generator, self.lr_g)
+        self.opt_d = self._optimizer(self.discriminator, self.lr_d)
         self.shown_noise = torch.randn(N_SHOWN, 2, generator=self.noise)
         self.shown_real = sample_target(self.target, N_SHOWN, np.random.default_rng(self.seed + 1))
 

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from udl_viz.gan.data import PIXEL_MAX, digits_split
+from udl_viz.datasets.digits import PIXEL_MAX, held_out_split
 from udl_viz.gan.models import VAE, Discriminator, Generator
 from udl_viz.progress import Progress, report
 from udl_viz.settings import Setting
@@ -30,7 +30,7 @@ EMA_DECAY = 0.99  # the shown generator is an exponential moving average of the 
 
 def training_images(seed: int = 0) -> torch.Tensor:
     """The training digits as N×1×8×8 on [0, 1]."""
-    return torch.from_numpy(digits_split(seed).x_train / PIXEL_MAX).unsqueeze(1)
+    return torch.from_numpy(held_out_split(seed).x_train / PIXEL_MAX).unsqueeze(1)
 
 
 @dataclass

@@ -24,6 +24,6 @@ from udl_viz.lime_image.segmentation import (
 )
 from udl_viz.lime_image.stability import SEEDS, Stability, run_seeds
 
-__all__ = ["ALGORITHM", "ALGORITHMS", "EARLY_STOP", "HIDE", "SAMPLES", "SEED", "SEEDS", "SHOWN", "HIDE_COLOURS", "BatchClassifier", "LimeInputError", "LimeResult",
-           "SETTINGS", "Segmentation", "Stability", "StopRule", "explain", "fast_copy", "model_pixels", "pixel_spearman",
-           "run_seeds", "segment"]
+__all__ = ["ALGORITHM", "ALGORITHMS", "EARLY_STOP", "HIDE", "HIDE_COLOURS", "SAMPLES", "SEED", "SEEDS", "SETTINGS",
+           "SHOWN", "BatchClassifier", "LimeInputError", "LimeResult", "Segmentation", "Stability", "StopRule",
+           "explain", "fast_copy", "model_pixels", "pixel_spearman", "run_seeds", "segment"]

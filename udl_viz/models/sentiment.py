@@ -13,9 +13,9 @@ import numpy as np
 import torch
 from torch import nn
 
+from udl_viz.datasets.sst2 import CLASS_NAMES
 from udl_viz.models.spec import SENTIMENT, Layer, ModelSpec, ModelUnavailable
 from udl_viz.text.encode import TextEncoder
-from udl_viz.text.sst2 import CLASS_NAMES
 from udl_viz.text.vocab import Vocabulary
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "rnn"

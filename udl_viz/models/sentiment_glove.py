@@ -13,6 +13,7 @@ import functools
 import numpy as np
 import torch
 
+from udl_viz.datasets.sst2 import CLASS_NAMES
 from udl_viz.models.sentiment import (
     ARCHITECTURES,
     LAYERS,
@@ -23,7 +24,6 @@ from udl_viz.models.sentiment import (
 )
 from udl_viz.models.spec import SENTIMENT, ModelSpec, ModelUnavailable
 from udl_viz.text.encode import TextEncoder
-from udl_viz.text.sst2 import CLASS_NAMES
 from udl_viz.text.vocab import Vocabulary
 
 

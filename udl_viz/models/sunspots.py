@@ -68,7 +68,9 @@ def save_forecasters(f: Forecasters, path: Path = CHECKPOINT) -> None:
 
 
 def _availability(path: Path = CHECKPOINT) -> str | None:
-    return None if Path(path).is_file() else f"{Path(path).name} is missing: run `python scripts/train_timeseries.py --seed 0`"
+    if Path(path).is_file():
+        return None
+    return f"{Path(path).name} is missing: run `python scripts/train_timeseries.py --seed 0`"
 
 
 def load_forecasters(path: Path = CHECKPOINT) -> Forecasters:

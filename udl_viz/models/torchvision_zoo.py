@@ -74,7 +74,8 @@ RESNET18 = _spec(
 )
 VGG16 = _spec(
     "vgg16", "VGG-16 (ImageNet)", "Thirteen 3×3 conv layers and three dense layers, 138M parameters.",
-    [(f"features.{i}", f"conv block ReLU {n}") for n, i in enumerate([1, 3, 6, 8, 11, 13, 15, 18, 20, 22, 25, 27, 29], 1)],
+    [(f"features.{i}", f"conv block ReLU {n}")
+     for n, i in enumerate([1, 3, 6, 8, 11, 13, 15, 18, 20, 22, 25, 27, 29], 1)],
     first_conv="features.0", cam_layer="features.29",
 )
 ALEXNET = _spec(
@@ -83,7 +84,8 @@ ALEXNET = _spec(
     first_conv="features.0", cam_layer="features.11",
 )
 MOBILENET_V3_LARGE = _spec(
-    "mobilenet_v3_large", "MobileNetV3-Large (ImageNet)", "A mobile network found by architecture search, 5.5M parameters.",
+    "mobilenet_v3_large", "MobileNetV3-Large (ImageNet)",
+    "A mobile network found by architecture search, 5.5M parameters.",
     [(f"features.{i}", f"features.{i}") for i in range(17)],
     first_conv="features.0.0", cam_layer="features.16",
 )

@@ -2,5 +2,5 @@
 
 ``surfaces`` holds the 1D curves and 2D surfaces with analytic gradients, ``optimizers`` the
 torch.optim registry, ``descent`` the vectorised stepping, ``minibatch`` full-batch against
-SGD and mini-batch, ``landscape`` a trained network's loss slice, and ``figures`` the plots.
+SGD and mini-batch, and ``landscape`` a trained network's loss slice; ``udl_viz.figures`` draws them.
 """

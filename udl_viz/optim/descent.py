@@ -176,8 +176,8 @@ def readouts(runs: Sequence[Run], step: int) -> list[dict[str, str]]:
     for run in runs:
         k = min(step, run.last)
         row = {"optimizer": run.label,
-               "status": f"diverged at step {run.diverged_at}" if run.diverged_at is not None and step >= run.diverged_at
-               else "running",
+               "status": (f"diverged at step {run.diverged_at}"
+                          if run.diverged_at is not None and step >= run.diverged_at else "running"),
                "step": str(k),
                "position": _fmt(run.positions[k]),
                "loss": _fmt(run.losses[k]),

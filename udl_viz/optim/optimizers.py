@@ -10,7 +10,7 @@ from typing import Any
 
 import torch
 
-from udl_viz.settings import Setting, log_ticks
+from udl_viz.settings import Setting, freeze, log_ticks
 
 #: The learning rate every optimizer takes; pages offer it on a log-spaced slider.
 LEARNING_RATE = Setting("lr", "learning rate", 0.01, minimum=0.0, ticks=log_ticks(1e-4, 500.0),
@@ -185,4 +185,4 @@ def config(optimizer: str, lr: float, **hyper: Any) -> Config:
     Raises ``KeyError`` for an unknown optimizer or hyperparameter, ``ValueError`` for a value out of range.
     """
     cfg = Config(optimizer, LEARNING_RATE.check(lr))
-    return replace(cfg, hyper=tuple(sorted(cfg.spec.check(hyper).items())))
+    return replace(cfg, hyper=freeze(cfg.spec.check(hyper)))

@@ -93,7 +93,10 @@ def forecast_errors(f: Forecasters, years: np.ndarray, values: np.ndarray) -> di
 
 
 def window_settings(years: np.ndarray, end: int | None = None) -> tuple[Setting, Setting]:
-    """The last year read (any year with a full window before it and one after) and the years to forecast after ``end``."""
+    """The last year read and the years to forecast after ``end``, as settings.
+
+    The last year read may be any year with a full window before it and one year after it.
+    """
     first_end, last_end = int(years[0]) + WINDOW - 1, int(years[-1]) - 1
     last = Setting("end", "Last year the models read", min(max(1979, first_end), last_end), minimum=first_end,
                    maximum=last_end, help=f"The GRU reads the {WINDOW} years up to and including this one.")

@@ -1,4 +1,4 @@
-"""Text for the RNN and embedding pages: SST-2-style tokenizer, vocabulary, SST-2 and word2vec."""
+"""Text for the RNN and embedding pages: SST-2-style tokenizer, vocabulary, encoding and word2vec."""
 
 from udl_viz.text.tokenize import tokenize
 from udl_viz.text.vocab import PAD, UNK, Vocabulary

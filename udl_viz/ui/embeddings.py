@@ -47,6 +47,7 @@ from udl_viz.figures.embeddings import (
     weight_matrix_figure,
     word_bars_figure,
 )
+from udl_viz.progress import Progress
 from udl_viz.ui.layout import show_figure
 from udl_viz.ui.progress import progress_bar
 from udl_viz.ui.settings import setting_widget, setting_widgets
@@ -117,7 +118,8 @@ def cached_projection(name: str, words: tuple[str, ...], method: str, dims: int)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def cached_benchmark(name: str, restrict_vocab: int, _progress=None) -> list[benchmark.SectionScore]:
+def cached_benchmark(name: str, restrict_vocab: int,
+                     _progress: Progress | None = None) -> list[benchmark.SectionScore]:
     """Per-section analogy accuracy of vector set ``name``; computed once per process and setting."""
     return benchmark.analogy_accuracy(get_vectors(name), restrict_vocab=restrict_vocab, progress=_progress)
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import numpy as np
 import streamlit as st
@@ -13,37 +12,27 @@ from torch import nn
 from udl_viz.finetune import (
     TASKS,
     Examples,
-    TrainResult,
+    FineTuneRun,
     TrainSettings,
     extract_features,
-    finetuned_spec,
-    train_head,
-    with_head,
+    fine_tune,
 )
+from udl_viz.finetune.data import CLASSES, MAX_IMAGES_PER_CLASS
 from udl_viz.finetune.train import SETTINGS
 from udl_viz.images import ImageError, load_image
 from udl_viz.models.spec import ModelSpec
+from udl_viz.progress import Progress
 from udl_viz.ui.loaders import image_key, register_session_model, resolve
-from udl_viz.ui.progress import progress_bar
-from udl_viz.ui.settings import setting_widgets
+from udl_viz.ui.progress import ProgressBar, progress_bar
+from udl_viz.ui.settings import setting_widget, setting_widgets
 from udl_viz.ui.sidebar import UPLOAD_TYPES, CnnContext
 
 RUNS_KEY = "finetune_runs"  # {fingerprint: FineTuneRun}, this session's trained heads
 LAST_KEY = "finetune_last"  # {source of the images: fingerprint of its latest run}
 BASES_KEY = "finetune_bases"  # {fine-tuned model name: the registry model it was built on}
-MAX_CLASSES = 6
-MAX_IMAGES_PER_CLASS = 30
-
-
-@dataclass(frozen=True)
-class FineTuneRun:
-    """One training run of this session, and the model it registered."""
-
-    spec: ModelSpec
-    result: TrainResult
-    train_counts: list[int]
-    test_labels: np.ndarray | None
-    seconds: float
+#: What the run is doing, in the order ``fine_tune`` reports it: training images, test images, epochs.
+STAGES = ("Running the frozen backbone on the training images…", "…and on the held-out test images…",
+          "Training the new head…")
 
 
 @st.cache_data(show_spinner="Preparing the built-in images…", max_entries=8)
@@ -59,28 +48,16 @@ def cached_features(model_name: str, keys: tuple[str, ...], _images: list[Image.
     return extract_features(model, spec, _images)
 
 
-def features(model_name: str, images: list[Image.Image], text: str, chunk: int = 8) -> np.ndarray:
-    """Features of many images, computed (or fetched from the cache) chunk by chunk under a progress bar."""
-    bar = progress_bar(text)
-    parts = []
-    for start in range(0, len(images), chunk):
-        part = images[start:start + chunk]
-        parts.append(cached_features(model_name, tuple(image_key(im) for im in part), part))
-        bar(start + len(part), len(images))
-    bar.done()
-    return np.concatenate(parts)
-
-
 def uploaded_classes() -> list[tuple[str, list[Image.Image]]]:
     """Class names and images from the student's uploads; unreadable files get a warning and are skipped."""
-    count = int(st.number_input("Number of classes", min_value=1, max_value=MAX_CLASSES, value=2, step=1,
-                                help="Fine-tuning needs at least 2 classes."))
+    count = setting_widget(CLASSES, "ft_classes")
     per_class = []
     for column, c in zip(st.columns(count), range(count), strict=True):
         with column:
             name = st.text_input(f"Class {c + 1} name", value=f"class {c + 1}", key=f"ft_name_{c}", max_chars=40)
             files = st.file_uploader(f"Images of class {c + 1}", type=UPLOAD_TYPES, accept_multiple_files=True,
-                                     key=f"ft_files_{c}", help=f"A few photos; at most {MAX_IMAGES_PER_CLASS} are used.")
+                                     key=f"ft_files_{c}",
+                                     help=f"A few photos; at most {MAX_IMAGES_PER_CLASS} are used.")
             images = []
             for file in (files or [])[:MAX_IMAGES_PER_CLASS]:
                 try:
@@ -105,9 +82,19 @@ def backbone(ctx: CnnContext) -> tuple[ModelSpec, nn.Module]:
     return resolve(base) if base is not None else (ctx.spec, ctx.model)
 
 
-def fine_tune(base: ModelSpec, backbone_model: nn.Module, train: Examples, test: Examples | None,
-              settings: TrainSettings, source: str) -> FineTuneRun:
-    """Train a new head on the backbone (or reuse this session's identical run) and register the model.
+def _staged(bar: ProgressBar, train: Examples, test: Examples | None) -> Progress:
+    """``bar``, labelled with the stage of ``fine_tune`` that ``done`` has reached."""
+    ends = (len(train.images), len(train.images) + (0 if test is None else len(test.images)))
+
+    def progress(done: int, total: int) -> None:
+        bar.label = STAGES[sum(done >= end for end in ends)]
+        bar(done, total)
+    return progress
+
+
+def session_fine_tune(base: ModelSpec, backbone_model: nn.Module, train: Examples, test: Examples | None,
+                      settings: TrainSettings, source: str) -> FineTuneRun:
+    """``fine_tune`` (or this session's identical run again) and register the model for this session.
 
     ``source`` names where the images came from, so ``last_run(source)`` finds this run again.
     """
@@ -116,19 +103,17 @@ def fine_tune(base: ModelSpec, backbone_model: nn.Module, train: Examples, test:
     fingerprint = (base.name, tuple(train.classes), keys, tuple(train.labels), test_keys, settings)
     runs = st.session_state.setdefault(RUNS_KEY, {})
     if fingerprint not in runs:
-        start = time.perf_counter()
-        x = features(base.name, train.images, "Running the frozen backbone on the training images…")
-        tx = None if test is None else features(base.name, test.images, "…and on the held-out test images…")
-        bar = progress_bar("Training the new head…")
-        ty = None if test is None else np.asarray(test.labels)
-        result = train_head(backbone_model, x, np.asarray(train.labels), len(train.classes), settings,
-                            test_features=tx, test_labels=ty, progress=bar)
+        bar = progress_bar(STAGES[0])
+
+        def features(images: Sequence[Image.Image]) -> np.ndarray:
+            return cached_features(base.name, tuple(image_key(im) for im in images), list(images))
+
+        run = fine_tune(backbone_model, base, train, test, settings, features=features,
+                        progress=_staged(bar, train, test))
         bar.done()
-        model = with_head(backbone_model, result.head)
-        spec = finetuned_spec(base, model, train.classes)
-        register_session_model(spec, model)
-        st.session_state.setdefault(BASES_KEY, {})[spec.name] = base.name
-        runs[fingerprint] = FineTuneRun(spec, result, train.counts(), ty, time.perf_counter() - start)
+        register_session_model(run.spec, run.model)
+        st.session_state.setdefault(BASES_KEY, {})[run.spec.name] = base.name
+        runs[fingerprint] = run
     st.session_state.setdefault(LAST_KEY, {})[source] = fingerprint
     return runs[fingerprint]
 
@@ -136,4 +121,3 @@ def fine_tune(base: ModelSpec, backbone_model: nn.Module, train: Examples, test:
 def last_run(source: str) -> FineTuneRun | None:
     """This session's most recent run on images from ``source``, if any."""
     return st.session_state.get(RUNS_KEY, {}).get(st.session_state.get(LAST_KEY, {}).get(source))
-

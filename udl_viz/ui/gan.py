@@ -16,6 +16,7 @@ import numpy as np
 import streamlit as st
 import torch
 
+from udl_viz.datasets.digits import held_out_split
 from udl_viz.figures.gan import (
     class_share_figure,
     decoded_map_figure,
@@ -34,7 +35,6 @@ from udl_viz.gan.checkpoints import (
     sample_gan,
     sample_vae,
 )
-from udl_viz.gan.data import digits_split
 from udl_viz.gan.explore import decoded_grid, latent_means, latent_walk, verdicts
 from udl_viz.gan.metrics import THRESHOLDS, SampleMetrics, classify, evaluate, nearest_training
 from udl_viz.gan.training import GAN_SETTINGS, GanTrainer
@@ -272,7 +272,7 @@ def current_generator() -> tuple[str, torch.nn.Module, torch.nn.Module, int]:
 def real_vs_fake(seed: int) -> None:
     """Held-out real digits beside generated ones, each with the discriminator's verdict and the classifier's."""
     label, generator, discriminator, epoch = current_generator()
-    real = digits_split().x_test[np.random.default_rng(seed).choice(N_METRIC, GRID, replace=False)]
+    real = held_out_split().x_test[np.random.default_rng(seed).choice(N_METRIC, GRID, replace=False)]
     fake = sample_gan(generator, GRID, seed)
 
     def captions(images: np.ndarray) -> list[str]:
@@ -291,7 +291,7 @@ def nearest_neighbours(seed: int) -> None:
     _label, generator, _d, _epoch = current_generator()
     fake = sample_gan(generator, 8, seed)
     distance, index = nearest_training(fake)
-    train = digits_split().x_train
+    train = held_out_split().x_train
     pairs = np.stack([fake, train[index]], 1).reshape(-1, 8, 8)
     labels = [text for d in distance for text in ("fake", f"real<br>d={d:.0f}")]
     show_figure(digits_figure(pairs, "Each generated digit and its nearest training digit", labels, columns=8),
@@ -351,7 +351,7 @@ def metrics_panel(metrics: SampleMetrics | None, key: str) -> None:
 @st.cache_data(show_spinner=False, max_entries=1)
 def _vae_map() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     vae = shipped_vae().model
-    split = digits_split()
+    split = held_out_split()
     images, axis = decoded_grid(vae)
     return latent_means(vae, split.x_train), split.y_train, images, axis
 

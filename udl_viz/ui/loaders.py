@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
 from PIL import Image
@@ -14,6 +14,7 @@ from udl_viz.images import content_hash
 from udl_viz.inference import predict
 from udl_viz.models import ModelSpec, get_spec, load_model
 from udl_viz.result_cache import shared_result
+from udl_viz.settings import freeze as freeze  # the one cache-key freeze, for the pages
 from udl_viz.units.cache import model_fingerprint
 
 SESSION_MODELS_KEY = "session_models"
@@ -62,11 +63,6 @@ def shared(kind: str, model_name: str, parts: tuple, compute: Callable[[], T]) -
 def image_key(image: Image.Image) -> str:
     """A short content hash that identifies an image in caches and session state."""
     return content_hash(image)[:16]
-
-
-def freeze(settings: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
-    """Settings as a hashable, order-independent cache key."""
-    return tuple(sorted(settings.items()))
 
 
 @st.cache_data(show_spinner=False, max_entries=128)

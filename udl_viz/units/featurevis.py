@@ -3,10 +3,11 @@
 Gradient ascent from faint noise on the unit (its channel's mean, or the one unit at the centre
 of the map), with the image held in a decorrelated Fourier basis (a 1/f spectrum, so the
 optimizer prefers natural-looking low frequencies) and randomly shifted, scaled and rotated at
-every step, so only patterns that survive small transformations grow. This follows Olah et al., "Feature Visualization" (Distill
-2017). We implement it here rather than use torch-lucent, the PyTorch port of Lucid, because
-that package pins kornia<=0.4.1 (unusable with current torch) and hooks the model it is given
-instead of a private view; torch.optim and torchvision's affine transform do the work.
+every step, so only patterns that survive small transformations grow. This follows Olah et al.,
+"Feature Visualization" (Distill 2017). We implement it here rather than use torch-lucent, the
+PyTorch port of Lucid, because that package pins kornia<=0.4.1 (unusable with current torch) and
+hooks the model it is given instead of a private view; torch.optim and torchvision's affine
+transform do the work.
 """
 
 from __future__ import annotations
