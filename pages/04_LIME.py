@@ -22,6 +22,7 @@ from udl_viz.lime_image import (
     StopRule,
     model_pixels,
 )
+from udl_viz.settings import freeze
 from udl_viz.ui.layout import page_setup, show_figure
 from udl_viz.ui.lime import (
     LimeChoice,
@@ -31,7 +32,6 @@ from udl_viz.ui.lime import (
     seed_stability,
     stability_metrics,
 )
-from udl_viz.ui.loaders import freeze
 from udl_viz.ui.settings import setting_widget, setting_widgets
 from udl_viz.ui.sidebar import cnn_sidebar
 from udl_viz.ui.widgets import input_panel, target_picker

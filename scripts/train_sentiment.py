@@ -143,10 +143,9 @@ def load_text(seed: int) -> dict:
 
 def encode_text(text: dict, vocab: Vocabulary, embedding: torch.Tensor, glove: bool) -> dict:
     """The text as ids of ``vocab`` (tokens split like the model's ``preprocess``)."""
-    if glove:
-        ids = lambda tokens: vocab.encode(split_unknown_hyphens(tokens, vocab))  # noqa: E731
-    else:
-        ids = vocab.encode
+    def ids(tokens: list[str]) -> list[int]:
+        return vocab.encode(split_unknown_hyphens(tokens, vocab) if glove else tokens)
+
     data = {f"{split}_ids": [ids(x) for x in text[split]] for split in ("train", "held", "dev")}
     data.update({f"{split}_ids": [encode(t, vocab, split_hyphens=glove).ids for t in text[split]]
                  for split in ("ood", "tune")})

@@ -35,7 +35,8 @@ def top_k_figure(predictions: list[Prediction], title: str, compact: bool = Fals
     return fig
 
 
-def mosaic(tiles: np.ndarray, columns: int, gap: int = 1, label_room: int = 0) -> tuple[np.ndarray, list[tuple[int, int]]]:
+def mosaic(tiles: np.ndarray, columns: int, gap: int = 1,
+           label_room: int = 0) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """Tiles (N, h, w, ...) laid out left to right, top to bottom on one NaN canvas.
 
     ``gap`` NaN pixels separate the tiles (drawn transparent), ``label_room`` more above each row
@@ -72,13 +73,14 @@ def feature_grid_figure(maps: np.ndarray, channels: list[int], title: str, colum
     selected = maps[channels] if n else np.zeros((1, h, w))
     limit = 1.0 if per_channel or not n else float(np.abs(selected).max()) or 1.0
     scales = np.abs(selected).max(axis=(1, 2), keepdims=True) if per_channel else np.ones((len(selected), 1, 1))
-    gap = max(1, round(0.06 * max(h, w)))
-    z, origins = mosaic(selected / np.where(scales == 0, 1.0, scales), columns, gap, label_room=round(0.2 * h) + 1)
-    raw, _ = mosaic(selected, columns, gap, label_room=round(0.2 * h) + 1)
-    ids, _ = mosaic(np.stack([np.full((h, w), c, float) for c in channels]) if n else np.full((1, h, w), np.nan),
-                    columns, gap, label_room=round(0.2 * h) + 1)
-    fig = go.Figure(go.Heatmap(z=z, coloraxis="coloraxis", customdata=np.stack([ids, raw], axis=-1), hoverongaps=False,
-                               hovertemplate="channel %{customdata[0]}<br>activation=%{customdata[1]:.3g}<extra></extra>"))
+    gap, room = max(1, round(0.06 * max(h, w))), round(0.2 * h) + 1
+    z, origins = mosaic(selected / np.where(scales == 0, 1.0, scales), columns, gap, room)
+    raw = mosaic(selected, columns, gap, room)[0]
+    ids = mosaic(np.broadcast_to(np.asarray(channels or [np.nan], float)[:, None, None], selected.shape), columns,
+                 gap, room)[0]
+    fig = go.Figure(go.Heatmap(z=z, coloraxis="coloraxis", customdata=np.stack([ids, raw], axis=-1),
+                               hoverongaps=False, hovertemplate="channel %{customdata[0]}<br>"
+                                                                "activation=%{customdata[1]:.3g}<extra></extra>"))
     _tile_labels(fig, [f"ch {c}" for c in channels], origins, w)
     fig.update_xaxes(visible=False, constrain="domain")
     fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")

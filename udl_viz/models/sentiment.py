@@ -65,10 +65,7 @@ class SentimentRNN(nn.Module):
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
         """Logits ``(batch, 2)`` after each text's last real word (all of ``ids`` if no lengths)."""
         states = self.states(ids)
-        if lengths is None:
-            last = states[:, -1]
-        else:
-            last = states[torch.arange(len(ids)), lengths.to(states.device) - 1]
+        last = states[:, -1] if lengths is None else states[torch.arange(len(ids)), lengths.to(states.device) - 1]
         return self.dense(self.dropout(last))
 
 

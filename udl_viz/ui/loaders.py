@@ -14,7 +14,6 @@ from udl_viz.images import content_hash
 from udl_viz.inference import predict
 from udl_viz.models import ModelSpec, get_spec, load_model
 from udl_viz.result_cache import shared_result
-from udl_viz.settings import freeze as freeze  # the one cache-key freeze, for the pages
 from udl_viz.units.cache import model_fingerprint
 
 SESSION_MODELS_KEY = "session_models"

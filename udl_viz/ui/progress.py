@@ -6,8 +6,6 @@ import time
 
 import streamlit as st
 
-from udl_viz.progress import Progress
-
 
 class ProgressBar:
     """A progress bar with the expected time left; call it as ``bar(done, total)``, then ``bar.done()``.
@@ -43,4 +41,4 @@ def progress_bar(label: str) -> ProgressBar:
     return ProgressBar(label)
 
 
-__all__ = ["Progress", "ProgressBar", "progress_bar"]
+__all__ = ["ProgressBar", "progress_bar"]

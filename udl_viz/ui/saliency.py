@@ -24,9 +24,11 @@ from udl_viz.figures.saliency import (
     sanity_correlation_figure,
 )
 from udl_viz.models import ModelSpec
+from udl_viz.progress import Progress
+from udl_viz.settings import freeze
 from udl_viz.ui.layout import show_figure
-from udl_viz.ui.loaders import freeze, resolve, shared
-from udl_viz.ui.progress import Progress, progress_bar
+from udl_viz.ui.loaders import resolve, shared
+from udl_viz.ui.progress import progress_bar
 from udl_viz.ui.settings import setting_widgets
 from udl_viz.ui.sidebar import CnnContext
 
