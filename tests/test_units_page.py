@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from udl_viz.cli import main
 from udl_viz.datasets.digits import digit_image
-from udl_viz.units.cache import cache_dir
+from udl_viz.result_cache import cache_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "pages" / "02_Unit_Patches.py")

@@ -123,7 +123,7 @@ def _torch_forward(model: nn.Module, layers: list[str], x: torch.Tensor) -> tupl
 def _session(model: nn.Module, spec: ModelSpec, layers: list[str], fingerprint: str):
     import onnxruntime
 
-    from udl_viz.units.cache import cache_dir
+    from udl_viz.result_cache import cache_dir
 
     key = hashlib.sha1(f"{spec.name}|{fingerprint}|{','.join(layers)}|{torch.__version__}".encode())
     path = cache_dir() / "onnx" / f"{spec.name}-{key.hexdigest()[:20]}.onnx"
