@@ -1,9 +1,17 @@
-"""Classroom load: response times of 10 concurrent browser sessions, and server memory under uploads.
+"""Classroom load: response times of 10 concurrent sessions, and server memory under uploads.
 
-Each session's render time under load is compared with the same page rendered alone in the same
-run: ten different demos, and ten sessions opening the same page (the default Layer activations
-view, whose heavy results are computed once and shared). Server memory (RSS) is read after 10 and
-after 200 uploads (``--uploads 0`` skips that part).
+Each session's time under load is compared with the same page alone in the same run: ten
+different demos, and ten sessions opening the same page (the default Layer activations view,
+whose heavy results are computed once and shared). Measured three ways:
+
+- server: sessions without a browser (``session_client``), from opening the page until its script
+  finished; this is the server's share of what a student waits for.
+- browsers on this machine: Chromium sessions from ``goto`` until drawn and idle. Ten browsers
+  draw on the server's own 2 cores here, which a class's laptops do not.
+- a student's view: the page drawn alone in a browser plus the extra server time under load, i.e.
+  every student drawing on a laptop of their own.
+
+Server memory (RSS) is read after 10 and after 200 uploads (``--uploads 0`` skips that part).
 
     python benchmarks/bench_load.py [--uploads 200]
 """
@@ -24,6 +32,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.session_client import open_all  # noqa: E402
 from tests.browser import chromium_browser, streamlit_server, wait_until_rendered  # noqa: E402
 from tests.test_browser_load import LINKS  # noqa: E402
 
@@ -59,6 +68,28 @@ def timed_render(browser, url: str) -> float:
     return elapsed
 
 
+def server_times(url: str, links: list[str]) -> tuple[float, list[float]]:
+    """Median server time of each link opened alone (3 times), and each session's with all opened at once."""
+    pages = [tuple(link.split("?", 1)) if "?" in link else (link, "") for link in links]
+    alone = [statistics.median(open_all(url, [page])[0].seconds for _ in range(3)) for page in dict.fromkeys(pages)]
+    runs = open_all(url, pages)
+    if failed := [r for r in runs if not r.finished or r.exception]:
+        raise RuntimeError(f"{len(failed)} sessions failed: {failed[0].exception or 'did not finish'}")
+    return statistics.median(alone), [r.seconds for r in runs]
+
+
+def report(name: str, solo_server: float, loaded_server: list[float], solo_browser: float,
+           loaded_browser: list[float]) -> None:
+    server, browsers = statistics.median(loaded_server), statistics.median(loaded_browser)
+    student = solo_browser + server - solo_server
+    print(f"{name}:\n  server: alone {solo_server:.2f} s, 10 at once median {server:.2f} s "
+          f"(slowest {max(loaded_server):.2f} s), {server / solo_server:.1f}x\n"
+          f"  browsers on this machine: alone {solo_browser:.2f} s, 10 at once median {browsers:.2f} s "
+          f"(slowest {max(loaded_browser):.2f} s), {browsers / solo_browser:.1f}x\n"
+          f"  a student's view (own laptop draws): {solo_browser:.2f} s alone, {student:.2f} s with 10 at once, "
+          f"{student / solo_browser:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--uploads", type=int, default=200)
@@ -80,9 +111,7 @@ def main() -> None:
             wait_until_rendered(page, settle_ms=100)
             loaded.append(time.perf_counter() - start)
             page.close()
-        a, b = statistics.median(alone), statistics.median(loaded)
-        print(f"render time alone: median {a:.2f} s; with 10 sessions at once: median {b:.2f} s, "
-              f"slowest {max(loaded):.2f} s; ratio of medians {b / a:.2f}x")
+        report("ten demos", *server_times(url, LINKS), statistics.median(alone), loaded)
 
         same = f"{url}/Layer_Activations?sample=Astronaut"
         timed_render(browser, same)  # its results are cached now, as after the first student
@@ -97,8 +126,7 @@ def main() -> None:
             wait_until_rendered(page, settle_ms=100)
             together.append(time.perf_counter() - start)
             page.close()
-        print(f"the same page: alone {solo:.2f} s; 10 sessions at once: median {statistics.median(together):.2f} s, "
-              f"slowest {max(together):.2f} s; ratio of medians {statistics.median(together) / solo:.2f}x")
+        report("the same page", *server_times(url, [same.split("/", 3)[3]] * 10), solo, together)
         if args.uploads <= 0:
             return
 

@@ -54,9 +54,9 @@ def mosaic(tiles: np.ndarray, columns: int, gap: int = 1,
 
 
 def _tile_labels(fig: go.Figure, labels: list[str], origins: list[tuple[int, int]], width: int) -> None:
-    """One label centred above each mosaic tile."""
-    for label, (y, x) in zip(labels, origins, strict=True):
-        fig.add_annotation(text=label, x=x + (width - 1) / 2, y=y - 0.5, yanchor="bottom", showarrow=False)
+    """One label centred above each mosaic tile (set in one update: ``add_annotation`` copies the list each time)."""
+    fig.update_layout(annotations=[{"text": label, "x": x + (width - 1) / 2, "y": y - 0.5, "yanchor": "bottom",
+                                    "showarrow": False} for label, (y, x) in zip(labels, origins, strict=True)])
 
 
 def feature_grid_figure(maps: np.ndarray, channels: list[int], title: str, columns: int = 6,

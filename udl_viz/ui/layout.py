@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import streamlit as st
 
 from udl_viz import style
@@ -87,6 +88,19 @@ def _plotly_text(text: str) -> str:
     return escaped
 
 
+def _set_template(fig: go.Figure, name: str) -> None:
+    """Give ``fig`` a registered template, unvalidated as plotly gives every new figure the default one.
+
+    Registered templates were validated when registered; validating one again per figure cost
+    about a third of a page's server time, paid by every session.
+    """
+    validate, fig.layout._validate = fig.layout._validate, False
+    try:
+        fig.layout.template = pio.templates[name]
+    finally:
+        fig.layout._validate = validate
+
+
 def show_figure(fig: go.Figure, key: str | None = None, title_above: bool = True, **kwargs) -> None:
     """Render a plotly figure with the udl_viz template (projector-sized when that is on).
 
@@ -97,7 +111,7 @@ def show_figure(fig: go.Figure, key: str | None = None, title_above: bool = True
     figure whose caption right below says what it shows.
     """
     projector = projector_mode()
-    fig.update_layout(template=style.PROJECTOR_TEMPLATE if projector else style.TEMPLATE)
+    _set_template(fig, style.PROJECTOR_TEMPLATE if projector else style.TEMPLATE)
     title = fig.layout.title.text
     if title:
         if title_above:
