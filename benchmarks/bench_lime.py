@@ -30,6 +30,7 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,6 +47,18 @@ def held_out(data: Path) -> list[Path]:
     others = sorted((data / "imagenet-sample-100" / "images").glob("*"))
     random.Random(14).shuffle(others)
     return [p for p in (*wolves, *others) if p.name not in TUNED]
+
+
+def plain_classifier(model, spec) -> Callable:
+    """The classifier function a lime user writes: preprocess, forward (float32), softmax."""
+    import torch
+
+    def classify(images):
+        x = torch.stack([spec.preprocess.scale(torch.from_numpy(img).permute(2, 0, 1).float()) for img in images])
+        with torch.no_grad():
+            return torch.softmax(model(x), dim=1).numpy()
+
+    return classify
 
 
 def main() -> None:
@@ -85,11 +98,7 @@ def main() -> None:
     fast = fast_copy(model, (spec.channels, spec.input_size, spec.input_size))  # cached by the page
     print(f"bfloat16 on this CPU: {bf16_supported()}; torch threads: {torch.get_num_threads()}")
 
-    def plain_classifier(images: np.ndarray) -> np.ndarray:
-        """The classifier function a lime user writes: preprocess, forward, softmax."""
-        x = torch.stack([spec.preprocess.scale(torch.from_numpy(img).permute(2, 0, 1).float()) for img in images])
-        with torch.no_grad():
-            return torch.softmax(model(x), dim=1).numpy()
+    classify = plain_classifier(model, spec)
 
     def lime_map(exp, target: int) -> np.ndarray:
         weights = np.zeros(exp.segments.max() + 1)
@@ -99,7 +108,7 @@ def main() -> None:
 
     def run_lime(image, pixels: np.ndarray, target: int, seed: int) -> tuple[float, np.ndarray, int]:
         start = time.perf_counter()
-        exp = LimeImageExplainer(random_state=seed).explain_instance(pixels, plain_classifier)
+        exp = LimeImageExplainer(random_state=seed).explain_instance(pixels, classify)
         return time.perf_counter() - start, lime_map(exp, target), 1000
 
     def run_cli(image, pixels: np.ndarray, target: int, seed: int) -> tuple[float, np.ndarray, int]:

@@ -40,14 +40,8 @@ def median_pair(ours: Callable[[], object], peer: Callable[[], object], repeats:
     return statistics.median(a), statistics.median(b)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=2, help="torch threads (use 1 on a machine shared with "
-                        "other work: 2 OpenMP threads that wait on each other there are many times slower)")
-    args = parser.parse_args()
-
-    import torch
+def captum_peers(model, spec, x, target: int) -> dict[str, Callable[[], object]]:
+    """Each image method (but LIME) as a plain captum call with captum's default options, for the same work."""
     from captum.attr import (
         GuidedBackprop,
         IntegratedGradients,
@@ -57,6 +51,34 @@ def main() -> None:
         Occlusion,
         Saliency,
     )
+
+    from udl_viz.attribution.inputs import black
+
+    layer = model.get_submodule(spec.cam_layer)
+    xg = x.clone().requires_grad_()
+    side = tuple(x.shape[-2:])
+    return {
+        "saliency": lambda: Saliency(model).attribute(xg, target=target),
+        "smoothgrad": lambda: NoiseTunnel(Saliency(model)).attribute(
+            xg, nt_type="smoothgrad", nt_samples=25, stdevs=0.15 * float(x.max() - x.min()), target=target),
+        "ig": lambda: IntegratedGradients(model).attribute(xg, baselines=black(x, spec), target=target, n_steps=50),
+        "gradcam": lambda: LayerAttribution.interpolate(
+            LayerGradCam(model, layer).attribute(x, target=target, relu_attributions=True), side, "bilinear"),
+        "guided_backprop": lambda: GuidedBackprop(model).attribute(xg, target=target),
+        "occlusion": lambda: Occlusion(model).attribute(xg, sliding_window_shapes=(3, 32, 32), strides=(3, 16, 16),
+                                                        baselines=0.0, target=target),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2, help="torch threads (use 1 on a machine shared with "
+                        "other work: 2 OpenMP threads that wait on each other there are many times slower)")
+    args = parser.parse_args()
+
+    import torch
+    from captum.attr import IntegratedGradients, Saliency
 
     from udl_viz.attribution import get_method
     from udl_viz.attribution.faithfulness import deletion_insertion, random_map
@@ -74,7 +96,6 @@ def main() -> None:
     model = load_model(spec.name).requires_grad_(False)
     x = spec.preprocess(load_sample("Chelsea the cat")).unsqueeze(0)
     target = int(model(x).argmax())
-    layer = model.get_submodule(spec.cam_layer)
     xg = x.clone().requires_grad_()
     for _ in range(2):  # warm up oneDNN kernels for batch sizes 1 and BATCH
         Saliency(model).attribute(xg, target=target)
@@ -83,17 +104,7 @@ def main() -> None:
     def ours(name: str, **settings) -> Callable[[], object]:
         return lambda: get_method(name).attribute(model, x, target, spec=spec, **settings)
 
-    peers = {
-        "saliency": lambda: Saliency(model).attribute(xg, target=target),
-        "smoothgrad": lambda: NoiseTunnel(Saliency(model)).attribute(
-            xg, nt_type="smoothgrad", nt_samples=25, stdevs=0.15 * float(x.max() - x.min()), target=target),
-        "ig": lambda: IntegratedGradients(model).attribute(xg, baselines=black(x, spec), target=target, n_steps=50),
-        "gradcam": lambda: LayerAttribution.interpolate(
-            LayerGradCam(model, layer).attribute(x, target=target, relu_attributions=True), (224, 224), "bilinear"),
-        "guided_backprop": lambda: GuidedBackprop(model).attribute(xg, target=target),
-        "occlusion": lambda: Occlusion(model).attribute(xg, sliding_window_shapes=(3, 32, 32), strides=(3, 16, 16),
-                                                        baselines=0.0, target=target),
-    }
+    peers = captum_peers(model, spec, x, target)
     print("1. each method against plain captum (same work, captum's default options)")
     print(f"{'method':16s} {'ours s':>8s} {'captum s':>9s} {'ratio':>6s}  passes (fwd+bwd)")
     for name, peer in peers.items():
