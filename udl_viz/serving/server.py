@@ -114,6 +114,8 @@ class ClassServer:
 
     def __post_init__(self) -> None:
         self.run_dir = Path(tempfile.mkdtemp(prefix="udl_viz_serve_"))
+        if os.geteuid() == 0:  # nginx's workers then run as nobody: they must reach their temporary folders
+            self.run_dir.chmod(0o711)  # (else large responses, such as streamlit's chart code, come cut short)
         self._secret = secrets.token_hex(32)
         self._stopping = threading.Event()
         self._lock = threading.Lock()  # no process is started again while stop() runs
