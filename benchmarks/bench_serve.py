@@ -44,21 +44,42 @@ from udl_viz.ui.replica import MOVED_MESSAGE, SERVED_BY_COOKIE  # noqa: E402
 
 ROUTE_COOKIE = "udl_viz_route"
 BEGAN = time.monotonic()
-#: A session is done when its script is idle, it is connected, and its title and a chart are drawn.
-DONE = """() => { const app = document.querySelector("[data-testid='stApp']");
-  return app?.getAttribute('data-test-script-state') === 'notRunning'
-    && app?.getAttribute('data-test-connection-state') === 'CONNECTED'
-    && document.querySelector('h1') !== null
-    && document.querySelector("[data-testid='stPlotlyChart'] .main-svg") !== null; }"""
-CONNECTED = """() => document.querySelector("[data-testid='stApp']")
-  ?.getAttribute('data-test-connection-state') === 'CONNECTED'"""
-SCRIPT_STATE = """() => document.querySelector("[data-testid='stApp']")?.getAttribute('data-test-script-state')"""
+#: Installed in every session's page before streamlit starts: records, with the page's own clock
+#: (epoch ms, like Python's time.time()), each change of streamlit's script and connection state,
+#: and when the page last became done (script idle, connected, title and a chart drawn). Timing in
+#: the page: asking a busy page from here waits until it is idle, seconds late under load.
+RECORDER = """(() => {
+  if (window.top !== window) return;
+  window.udlVizLog = [];
+  window.udlVizDoneAt = null;
+  const watch = () => {
+    const app = document.querySelector("[data-testid='stApp']");
+    if (!app) { setTimeout(watch, 20); return; }
+    const record = () => {
+      const script = app.getAttribute('data-test-script-state');
+      const connection = app.getAttribute('data-test-connection-state');
+      const last = window.udlVizLog[window.udlVizLog.length - 1];
+      if (!last || last[1] !== script || last[2] !== connection) {
+        window.udlVizLog.push([Date.now(), script, connection]);
+      }
+      const done = script === 'notRunning' && connection === 'CONNECTED' && document.querySelector('h1') !== null
+        && document.querySelector("[data-testid='stPlotlyChart'] .main-svg") !== null;
+      if (!done) window.udlVizDoneAt = null;
+      else if (window.udlVizDoneAt === null) window.udlVizDoneAt = Date.now();
+    };
+    record();
+    new MutationObserver(record).observe(document.body, {attributes: true, childList: true, subtree: true});
+  };
+  document.addEventListener('DOMContentLoaded', watch);
+})();"""
+#: [done since (epoch ms) or null, the page's now (epoch ms)].
+DONE_SINCE = "() => [window.udlVizDoneAt ?? null, Date.now()]"
 STATE = """() => { const app = document.querySelector("[data-testid='stApp']");
   return `script ${app?.getAttribute('data-test-script-state')}, connection `
     + `${app?.getAttribute('data-test-connection-state')}, `
     + `${document.querySelectorAll("[data-testid='stPlotlyChart'] .main-svg").length} chart layers drawn`; }"""
 #: A session must stay done this long (a rerun may follow a first idle moment).
-SETTLE_S = 0.75
+SETTLE_MS = 750
 
 
 def clock() -> str:
@@ -87,30 +108,34 @@ def open_sessions(browser, url: str, links: list[str]) -> list[dict]:
     sessions = []
     for link in links:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.add_init_script(RECORDER)
         page = context.new_page()
-        start = time.perf_counter()
+        start_ms = time.time() * 1000
         page.goto(f"{url}/{link}", wait_until="commit")
-        sessions.append({"link": link, "context": context, "page": page, "start": start,
+        sessions.append({"link": link, "context": context, "page": page, "start_ms": start_ms,
                          "first_process": cookie(context, SERVED_BY_COOKIE), "route": cookie(context, ROUTE_COOKIE)})
     return sessions
 
 
+def state_at(session: dict, epoch_ms: float) -> tuple[str | None, str | None]:
+    """(script state, connection state) the session's page had at ``epoch_ms``."""
+    states = [(script, connection) for t, script, connection in session["page"].evaluate("() => window.udlVizLog")
+              if t <= epoch_ms]
+    return states[-1] if states else (None, None)
+
+
 def await_all(sessions: list[dict], deadline: float) -> None:
-    """Poll every session until it is done (its time is when it was first seen done) or the deadline."""
+    """Wait until every session is done, or the deadline; its time is when its page became done
+    (for good), from its start."""
     pending = list(sessions)
     while pending and time.monotonic() < deadline:
         for s in list(pending):
             try:
-                done = s["page"].evaluate(DONE)
+                done_since, now = s["page"].evaluate(DONE_SINCE)
             except Exception:  # noqa: BLE001 (a page that cannot answer is not done yet)
-                done = False
-            now = time.perf_counter()
-            if not done:
-                s.pop("seen_done", None)
-            elif "seen_done" not in s:
-                s["seen_done"] = now
-            elif now - s["seen_done"] >= SETTLE_S:
-                s["seconds"] = s["seen_done"] - s["start"]
+                continue
+            if done_since is not None and now - done_since >= SETTLE_MS:
+                s["seconds"] = (done_since - s["start_ms"]) / 1000
                 pending.remove(s)
         time.sleep(0.1)
     for s in sessions:
@@ -172,41 +197,39 @@ def take_solo(browser, server: ClassServer, demos: list[str], deadline: float) -
 
 
 def kill_one(browser, server: ClassServer, links: list[str], solo: dict, deadline: float, kill_after: float) -> bool:
-    """Kill the process with the most sessions while they load; report who moved, and the restart.
+    """Kill the process with the most sessions ``kill_after`` seconds after the sessions start opening;
+    report who moved, and the restart.
 
-    Its sessions are those connected to it (WebSocket open) when it is killed. The kill comes at
-    least ``kill_after`` seconds after opening, once half of the browsers it served a page to are
-    connected and running, or one has finished while others still run (or all are connected). A
-    browser it served a page to but that had not connected yet had no session anywhere: it only
-    has to finish, wherever nginx sends it (the restarted process at the same address included)."""
-    sessions = open_sessions(browser, server.url, links)
+    Its sessions are those connected to it (WebSocket open) at the kill, as their pages recorded. A
+    browser it served a page to that had not connected yet had no session anywhere: it only has to
+    finish, wherever nginx sends it (the restarted process at the same address included)."""
     opened = time.monotonic()
+    sessions = open_sessions(browser, server.url, links)
     counts = Counter(s["first_process"] for s in sessions)
     address = counts.most_common(1)[0][0]
     victim = next(r for r in server.members if r.address == address)
     served = [s for s in sessions if s["first_process"] == address]
-    time.sleep(kill_after)
-    while time.monotonic() < deadline:
-        connected = [s for s in served if s["page"].evaluate(CONNECTED)]
-        running = [s for s in connected if s["page"].evaluate(SCRIPT_STATE) != "notRunning"]
-        # Half of them mid-run, or the first one done while others still run (fewer will run from now on).
-        if 2 * len(running) >= len(served) or len(connected) == len(served) or len(connected) > len(running) > 0:
-            break
-        time.sleep(0.1)
-    finished = [s for s in connected if s not in running]
-    unconnected = [s for s in served if s not in connected]
+    time.sleep(max(0.0, opened + kill_after - time.monotonic()))
+    killed_ms, killed_clock, after = time.time() * 1000, clock(), time.monotonic() - opened
     victim.proc.kill()
-    killed_at = time.monotonic()
-    print(f"{clock()} killed process {victim.index} ({address}, pid {victim.proc.pid}) {killed_at - opened:.1f} s "
-          f"after opening the sessions; it had served the page of {len(served)} of {len(sessions)}: {len(running)} "
-          f"connected and running, {len(finished)} connected and finished, {len(unconnected)} not connected yet",
-          flush=True)
-    if finished:  # streamlit reconnects an idle session without a rerun: rerun it, as a student's next click would
-        time.sleep(1.0)
-        for s in finished:
-            s["page"].wait_for_function(CONNECTED, timeout=max(1000, int((deadline - time.monotonic()) * 1000)))
-            s["page"].keyboard.press("r")
+    at_kill = {id(s): state_at(s, killed_ms) for s in served}
+    connected = [s for s in served if at_kill[id(s)][1] == "CONNECTED"]
+    finished = [s for s in connected if at_kill[id(s)][0] == "notRunning"]
+    unconnected = [s for s in served if s not in connected]
+    print(f"{killed_clock} killed process {victim.index} ({address}, pid {victim.proc.pid}) "
+          f"{after:.1f} s after the sessions started opening; it had served the page of "
+          f"{len(served)} of {len(sessions)}: {len(connected) - len(finished)} connected and running, "
+          f"{len(finished)} connected and finished, {len(unconnected)} not connected yet", flush=True)
+    reconnected = """() => window.udlVizLog.slice(-1)[0][2] === 'CONNECTED'
+      && window.udlVizLog.some(([t, script, connection]) => connection !== 'CONNECTED' && t >= %d)"""
+    # streamlit reconnects an idle session without a rerun: rerun it, as a student's next click would.
+    for s in finished:
+        s["page"].wait_for_function(reconnected % killed_ms,
+                                    timeout=max(1000, int((deadline - time.monotonic()) * 1000)))
+        s["page"].keyboard.press("r")
     await_all(sessions, deadline)
+    for s in served:
+        s["history"] = s["page"].evaluate("() => window.udlVizLog")
     close(server, sessions, solo)
     report("with one process killed, all sessions", sessions)
 
@@ -219,6 +242,12 @@ def kill_one(browser, server: ClassServer, links: list[str], solo: dict, deadlin
     noticed = [s for s in others if s["moved"] or s["reconnects"] or not ok(s)]
     print(f"  sessions on the killed process: {len(moved)}; finished on another process with their own result: "
           f"{len(finished_elsewhere)}, showed the 'moved' message: {len(told)}")
+    for s in moved:
+        if s not in finished_elsewhere or s not in told:
+            history = [(round((t - killed_ms) / 1000, 1), script, connection)
+                       for t, script, connection in s["history"] if t >= killed_ms]
+            print(f"    {s['link']}: at the kill {at_kill[id(s)]}, ended on {s['process']}, "
+                  f"message {s['moved']}, errors {s['errors'][:1]}; since the kill (s, script, connection): {history}")
     print(f"  browsers it had served a page to but not connected yet: {len(unconnected)}; finished with their own "
           f"result: {sum(ok(s) for s in unconnected)}, on {dict(Counter(s['process'] for s in unconnected))}")
     print(f"  other sessions that noticed (reconnect, message, error or wrong result): {len(noticed)} of {len(others)}")
@@ -247,7 +276,9 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--demos", type=int, default=len(LINKS), help=f"how many of the {len(LINKS)} demos to use")
     parser.add_argument("--budget", type=float, default=1500, help="seconds for the whole run")
-    parser.add_argument("--kill-after", type=float, default=1.0, help="seconds from opening the sessions to the kill")
+    parser.add_argument("--kill-after", type=float, default=None,
+                        help="seconds from opening the sessions to the kill (default: half the median time to the "
+                             "main result on 3 processes, so sessions are mid-run)")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the servers on the way out
     if find_nginx() is None:
@@ -278,7 +309,8 @@ def main() -> int:
             await_all(sessions, began + args.budget * 0.75)
             close(server, sessions, solo)
             results[3] = report("3 processes", sessions)
-            kill_ok = kill_one(browser, server, links, solo, end, args.kill_after)
+            kill_after = args.kill_after if args.kill_after is not None else results[3]["median"] / 2
+            kill_ok = kill_one(browser, server, links, solo, end, kill_after if kill_after == kill_after else 5.0)
         finally:
             server.stop()
     one, three = results[1], results[3]

@@ -70,7 +70,7 @@ def test_a_session_whose_process_dies_moves_to_the_other_and_says_so(browser, cl
     before = result_of(page)
     cookies = {c["name"]: c["value"] for c in context.cookies()}
     victim = next(r for r in class_server.members if r.address == cookies[SERVED_BY_COOKIE])
-    other = next(r for r in class_server.members if r is not victim)
+    addresses = [victim.address, next(r.address for r in class_server.members if r is not victim)]
     assert page.get_by_text(MOVED_MESSAGE[:40]).count() == 0  # not on the process it was served by
 
     page.evaluate(RECORD_CONNECTION)
@@ -88,18 +88,19 @@ def test_a_session_whose_process_dies_moves_to_the_other_and_says_so(browser, cl
     time.sleep(0.5)
     wait_for(lambda: len(websocket_processes(class_server, cookies["udl_viz_route"])) == 2, 10,
              "nginx logged both WebSockets of the session")
-    assert websocket_processes(class_server, cookies["udl_viz_route"]) == [victim.address, other.address]
+    assert websocket_processes(class_server, cookies["udl_viz_route"]) == addresses
 
 
 def test_the_watchdog_starts_a_killed_process_again_and_routes_to_it_once_warm(class_server):
     wait_for(lambda: all(r.state == "serving" for r in class_server.members), 120, "every process serving")
     replica = class_server.members[0]
-    pid, restarts = replica.proc.pid, replica.restarts
-    down = f"server {replica.address} max_fails=1 fail_timeout=10s down;"
+    pid, restarts, address = replica.proc.pid, replica.restarts, replica.address
     marked_down = []
 
     replica.proc.kill()
     wait_for(lambda: replica.restarts == restarts + 1, 10, "the watchdog noticed the exit")
+    assert replica.address != address  # a new process at a new address: its sessions can tell they moved
+    down = f"server {replica.address} max_fails=1 fail_timeout=10s down;"
 
     def back() -> bool:
         marked_down.append(down in class_server.config.read_text())
@@ -107,7 +108,9 @@ def test_the_watchdog_starts_a_killed_process_again_and_routes_to_it_once_warm(c
 
     wait_for(back, 120, "the process started again and warmed up")
     assert any(marked_down)  # nginx sent it nothing while it warmed up
-    assert down not in class_server.config.read_text()  # and sends it sessions again
+    config = class_server.config.read_text()
+    assert down not in config and f"server {replica.address} " in config  # and sends it sessions again
+    assert address not in config
     assert replica.proc.pid != pid and replica.proc.poll() is None
     assert http_ok(replica.url + HEALTH) and http_ok(class_server.url + HEALTH)
     assert any(f"pid {pid}" in m and "exited with code -9" in m for m in MESSAGES)

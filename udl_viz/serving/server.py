@@ -3,8 +3,8 @@
 Every process gets the same cookie secret (so XSRF tokens and uploads stay valid when a session
 moves to another process), a ready file it writes once its warm-up is over, and its own address
 (``$UDL_VIZ_REPLICA``). nginx only starts once every process answers ``/_stcore/health`` and has
-warmed up. A process that dies is started again on its port; nginx sends it no new sessions (the
-``down`` flag, then a reload) until it has warmed up again.
+warmed up. A process that dies is started again on a new port; nginx sends it no sessions (the
+``down`` flag, then a reload) until it has warmed up.
 """
 
 from __future__ import annotations
@@ -248,15 +248,18 @@ class ClassServer:
         code = replica.proc.poll()
         if code is not None:
             self.say(f"process {replica.index} (pid {replica.proc.pid}, port {replica.port}) exited with "
-                     f"code {code}; its sessions continue on the others; starting it again")
+                     f"code {code}; its sessions continue on the others; starting it again on a new port")
             with self._lock:
                 if self._stopping.is_set():
                     return
-                replica.restarts += 1
+                # A new address: a session that reaches the new process can tell it is not the one
+                # that served its page (see udl_viz.ui.replica), even if it comes back to this slot.
+                replica.port = free_port()
                 replica.state = "starting"
+                replica.restarts += 1
                 self._launch(replica)
             self._reroute()
-            self.say(f"process {replica.index} started again as pid {replica.proc.pid}; "
+            self.say(f"process {replica.index} started again as pid {replica.proc.pid} on port {replica.port}; "
                      "it gets sessions once it has warmed up")
         elif replica.state in ("starting", "warming"):
             self._advance(replica)
