@@ -4,8 +4,10 @@ Starts ``python -m udl_viz serve``'s class server (nginx + app processes + the w
 only) twice in one run: 1 process, then 3. Each session is a browser context of its own (its own
 cookies, like a student's laptop) opening one of the demos of ``tests/test_browser_load.py``; all
 start at once. Reports errors (must be 0), cross-talk (each session's result must equal the demo's
-solo result), how sessions spread over the processes and the median / p95 time to the main result.
-Then, on 3 processes, kills the one with the most sessions while they load: its sessions must
+solo result), how sessions spread over the processes and the median / p95 time to the main result
+(from opening the page until, in the page's own clock, its title and a chart are drawn and its
+script is idle). Then, on 3 processes, opens the sessions again and kills the process with the most
+of them halfway through (half the median time above, or ``--kill-after``): its sessions must
 reconnect, finish on another process with their own result and show the "moved" message (one that
 had already finished is rerun with the "r" key, as a student's next click would: streamlit does not
 rerun an idle session when it reconnects); the others must not notice (no reconnect, no message, no
@@ -210,13 +212,13 @@ def kill_one(browser, server: ClassServer, links: list[str], solo: dict, deadlin
     victim = next(r for r in server.members if r.address == address)
     served = [s for s in sessions if s["first_process"] == address]
     time.sleep(max(0.0, opened + kill_after - time.monotonic()))
-    killed_ms, killed_clock, after = time.time() * 1000, clock(), time.monotonic() - opened
+    killed_ms, killed_clock, after, pid = time.time() * 1000, clock(), time.monotonic() - opened, victim.proc.pid
     victim.proc.kill()
     at_kill = {id(s): state_at(s, killed_ms) for s in served}
     connected = [s for s in served if at_kill[id(s)][1] == "CONNECTED"]
     finished = [s for s in connected if at_kill[id(s)][0] == "notRunning"]
     unconnected = [s for s in served if s not in connected]
-    print(f"{killed_clock} killed process {victim.index} ({address}, pid {victim.proc.pid}) "
+    print(f"{killed_clock} killed process {victim.index} ({address}, pid {pid}) "
           f"{after:.1f} s after the sessions started opening; it had served the page of "
           f"{len(served)} of {len(sessions)}: {len(connected) - len(finished)} connected and running, "
           f"{len(finished)} connected and finished, {len(unconnected)} not connected yet", flush=True)
