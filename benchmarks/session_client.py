@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -71,5 +72,6 @@ async def open_many(base_url: str, pages: list[tuple[str, str]]) -> list[Run]:
 
 
 def open_all(base_url: str, pages: list[tuple[str, str]]) -> list[Run]:
-    """``open_many`` from synchronous code."""
-    return asyncio.run(open_many(base_url, pages))
+    """``open_many`` from synchronous code (in a thread of its own: Playwright's sync API holds this one's loop)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(open_many(base_url, pages))).result()

@@ -16,10 +16,10 @@ LINKS = [f"Layer_Activations?sample={name.replace(' ', '+')}" for name in
     f"Saliency_Maps?model=digits_cnn&sample=Digit+{d}" for d in (6, 8)]
 
 
-def result_of(page) -> tuple[str, ...]:
+def result_of(page, timeout_ms: int = 180_000) -> tuple[str, ...]:
     """What a session computed: its prediction caption, current image, and on the activations
-    page the strongest channel's mean activation."""
-    page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=180_000)
+    page the strongest channel's mean activation (waiting up to ``timeout_ms`` for its charts)."""
+    page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=timeout_ms)
     caption = page.get_by_text("The model thinks this is", exact=False).first.inner_text()
     image = page.get_by_text("Current image:", exact=False).first.inner_text()
     if "Layer_Activations" not in page.url:

@@ -120,6 +120,9 @@ def test_two_processes_behind_nginx_health_sticky_cookie_and_clean_shutdown(tmp_
             again = cookies_of(opener)
             assert again["udl_viz_served_by"] == cookies["udl_viz_served_by"]
             assert again["udl_viz_route"] == cookies["udl_viz_route"]
+        # Files a page fetches after its HTML leave the cookie naming the page's process alone.
+        with opener.open(info["url"] + "/favicon.png", timeout=30) as response:
+            assert response.status == 200 and "udl_viz_served_by" not in str(response.headers)
 
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=60) == 0

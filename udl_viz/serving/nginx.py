@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,9 +41,12 @@ def upload_limit_mb(config: Path = STREAMLIT_CONFIG) -> int:
     return int(settings.get("server", {}).get("maxUploadSize", STREAMLIT_UPLOAD_MB))
 
 
-def render(listen: str, backends: list[str], layout: NginxLayout, upload_mb: int | None = None) -> str:
-    """The configuration: nginx on ``listen`` (``host:port`` or a port) in front of ``backends``."""
-    servers = "\n".join(f"        server {address} max_fails=1 fail_timeout=10s;" for address in backends)
+def render(listen: str, backends: list[str], layout: NginxLayout, upload_mb: int | None = None,
+           down: Collection[str] = ()) -> str:
+    """The configuration: nginx on ``listen`` (``host:port`` or a port) in front of ``backends``;
+    those in ``down`` get no requests (kept in the list, so the others keep their sessions)."""
+    servers = "\n".join(f"        server {address} max_fails=1 fail_timeout=10s{' down' * (address in down)};"
+                         for address in backends)
     values = {"SERVERS": servers, "LISTEN": listen, "RUN_DIR": layout.run_dir, "ERROR_LOG": layout.error_log,
               "ACCESS_LOG": layout.access_log, "STREAM_TIMEOUT": str(STREAM_TIMEOUT_S),
               "UPLOAD_MB": str(upload_limit_mb() if upload_mb is None else upload_mb)}

@@ -3,7 +3,8 @@
 Every process gets the same cookie secret (so XSRF tokens and uploads stay valid when a session
 moves to another process), a ready file it writes once its warm-up is over, and its own address
 (``$UDL_VIZ_REPLICA``). nginx only starts once every process answers ``/_stcore/health`` and has
-warmed up. A process that dies is started again on its port; nginx skips it meanwhile.
+warmed up. A process that dies is started again on a new port; nginx sends it no sessions (the
+``down`` flag, then a reload) until it has warmed up.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -84,6 +86,8 @@ class Replica:
     log: Path
     proc: subprocess.Popen | None = None
     restarts: int = 0
+    #: "starting" (no health yet), "warming", "serving" (nginx sends it sessions) or "failed" (app.py raised).
+    state: str = "starting"
 
     @property
     def address(self) -> str:
@@ -110,7 +114,11 @@ class ClassServer:
 
     def __post_init__(self) -> None:
         self.run_dir = Path(tempfile.mkdtemp(prefix="udl_viz_serve_"))
+        if os.geteuid() == 0:  # nginx's workers then run as nobody: they must reach their temporary folders
+            self.run_dir.chmod(0o711)  # (else large responses, such as streamlit's chart code, come cut short)
         self._secret = secrets.token_hex(32)
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()  # no process is started again while stop() runs
 
     @property
     def url(self) -> str:
@@ -126,7 +134,7 @@ class ClassServer:
         return {"url": self.url, "nginx_pid": self.nginx_proc.pid if self.nginx_proc else None,
                 "replica_pids": [r.proc.pid for r in self.members if r.proc],
                 "replicas": [{"pid": r.proc.pid if r.proc else None, "address": r.address} for r in self.members],
-                "config": str(self.run_dir / "nginx.conf"), "access_log": str(self.access_log)}
+                "config": str(self.config), "access_log": str(self.access_log)}
 
     # -- start ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -159,42 +167,57 @@ class ClassServer:
     def _wait_ready(self, replicas: list[Replica]) -> None:
         """Wait until each process answers its health check and has warmed up."""
         deadline = time.monotonic() + self.ready_timeout
-        pending = {r.index: "starting" for r in replicas}
-        while pending:
+        while True:
             for replica in replicas:
-                state = pending.get(replica.index)
-                if state is None:
-                    continue
                 if replica.proc.poll() is not None:
                     tail = replica.log.read_text(errors="replace")[-1500:]
                     raise RuntimeError(f"process {replica.index} (port {replica.port}) exited with code "
                                        f"{replica.proc.returncode}:\n{tail}")
-                if state == "starting" and http_ok(replica.url + HEALTH):
-                    if script_check(replica.url) == "error":  # its first run starts the warm-up
-                        tail = replica.log.read_text(errors="replace")[-1500:]
-                        raise RuntimeError(f"app.py failed to run in process {replica.index}:\n{tail}")
-                    pending[replica.index] = "warming"
-                elif state == "warming" and replica.ready_file.exists():
-                    record = json.loads(replica.ready_file.read_text() or "{}")
-                    if record.get("error"):
-                        self.say(f"process {replica.index}: warm-up failed ({record['error']}); serving anyway")
-                    del pending[replica.index]
-            if pending and time.monotonic() > deadline:
-                raise TimeoutError(f"processes {sorted(pending)} were not ready after {self.ready_timeout:g} s")
+                self._advance(replica)
+                if replica.state == "failed":
+                    tail = replica.log.read_text(errors="replace")[-1500:]
+                    raise RuntimeError(f"app.py failed to run in process {replica.index}:\n{tail}")
+            pending = [r.index for r in replicas if r.state != "serving"]
+            if not pending:
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"processes {pending} were not ready after {self.ready_timeout:g} s")
             time.sleep(0.2)
 
-    def _start_nginx(self) -> None:
+    def _advance(self, replica: Replica) -> None:
+        """One step of a live process towards "serving": health, then the first run of app.py, then warm-up."""
+        if replica.state == "starting" and http_ok(replica.url + HEALTH):
+            # Its first run starts the warm-up; "error" means app.py raised.
+            replica.state = "failed" if script_check(replica.url) == "error" else "warming"
+        elif replica.state == "warming" and replica.ready_file.exists():
+            record = json.loads(replica.ready_file.read_text() or "{}")
+            if record.get("error"):
+                self.say(f"process {replica.index}: warm-up failed ({record['error']}); serving anyway")
+            replica.state = "serving"
+
+    def _write_config(self) -> NginxLayout:
+        """Render nginx.conf: every process, those not serving yet marked ``down`` (unless none serves)."""
         layout = NginxLayout(run_dir=str(self.run_dir), error_log=str(self.run_dir / "nginx.error.log"),
                              access_log=str(self.access_log))
         listen = f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
-        config = self.run_dir / "nginx.conf"
-        config.write_text(render(listen, [r.address for r in self.members], layout))
-        check = subprocess.run([self.nginx, "-t", "-q", "-p", str(self.run_dir), "-c", str(config),
+        serving = any(r.state == "serving" for r in self.members)
+        down = {r.address for r in self.members if serving and r.state != "serving"}
+        self.config.write_text(render(listen, [r.address for r in self.members], layout, down=down))
+        return layout
+
+    @property
+    def config(self) -> Path:
+        return self.run_dir / "nginx.conf"
+
+    def _start_nginx(self) -> None:
+        layout = self._write_config()
+        check = subprocess.run([self.nginx, "-t", "-q", "-p", str(self.run_dir), "-c", str(self.config),
                                 "-e", layout.error_log], capture_output=True, text=True)
         if check.returncode != 0:
             raise RuntimeError(f"nginx refused the configuration: {check.stderr.strip()}")
         self.nginx_proc = subprocess.Popen(
-            [self.nginx, "-p", str(self.run_dir), "-c", str(config), "-e", layout.error_log, "-g", "daemon off;"],
+            [self.nginx, "-p", str(self.run_dir), "-c", str(self.config), "-e", layout.error_log,
+             "-g", "daemon off;"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
             preexec_fn=_die_with_parent)
         deadline = time.monotonic() + 20
@@ -203,41 +226,77 @@ class ClassServer:
                 raise RuntimeError(f"nginx did not start: {self.nginx_proc.stderr.read().decode().strip()[-1500:]}")
             time.sleep(0.1)
 
+    def _reroute(self) -> None:
+        """Give nginx the current set of serving processes (a graceful reload: open sessions stay)."""
+        with self._lock:
+            if self._stopping.is_set():
+                return
+            self._write_config()
+            self.nginx_proc.send_signal(signal.SIGHUP)
+
     # -- run --------------------------------------------------------------------------------
-    def watch(self, interval: float = 2.0, stop_after: float | None = None) -> None:
-        """Health-check every process until stopped; start again any that exited."""
-        end = None if stop_after is None else time.monotonic() + stop_after
-        while end is None or time.monotonic() < end:
+    def watch(self, interval: float = 2.0) -> None:
+        """Health-check every process until ``stop()``: start again any that exited, and send it
+        sessions again once it has warmed up."""
+        while not self._stopping.wait(interval):
             if self.nginx_proc.poll() is not None:
                 raise RuntimeError(f"nginx exited with code {self.nginx_proc.returncode}")
             for replica in self.members:
-                code = replica.proc.poll()
-                if code is not None:
-                    self.say(f"process {replica.index} (pid {replica.proc.pid}, port {replica.port}) exited with "
-                             f"code {code}; its sessions continue on the others; starting it again")
-                    replica.restarts += 1
-                    self._launch(replica)
-                    self.say(f"process {replica.index} started again as pid {replica.proc.pid}")
-            time.sleep(interval)
+                self._tend(replica)
+
+    def _tend(self, replica: Replica) -> None:
+        code = replica.proc.poll()
+        if code is not None:
+            self.say(f"process {replica.index} (pid {replica.proc.pid}, port {replica.port}) exited with "
+                     f"code {code}; its sessions continue on the others; starting it again on a new port")
+            with self._lock:
+                if self._stopping.is_set():
+                    return
+                # A new address: a session that reaches the new process can tell it is not the one
+                # that served its page (see udl_viz.ui.replica), even if it comes back to this slot.
+                replica.port = free_port()
+                replica.state = "starting"
+                replica.restarts += 1
+                self._launch(replica)
+            self._reroute()
+            self.say(f"process {replica.index} started again as pid {replica.proc.pid} on port {replica.port}; "
+                     "it gets sessions once it has warmed up")
+        elif replica.state in ("starting", "warming"):
+            self._advance(replica)
+            if replica.state == "serving":
+                self._reroute()
+                self.say(f"process {replica.index} (pid {replica.proc.pid}) has warmed up; nginx sends it sessions")
+            elif replica.state == "failed":
+                self.say(f"process {replica.index}: app.py failed to run; nginx keeps it out "
+                         f"(see {replica.log})")
 
     # -- stop -------------------------------------------------------------------------------
     def stop(self) -> None:
         """Stop nginx (gracefully), then every process; remove the run folder."""
-        if self.nginx_proc is not None and self.nginx_proc.poll() is None:
-            self.nginx_proc.send_signal(signal.SIGQUIT)
-            _wait_or_kill(self.nginx_proc, 5)
+        self._stopping.set()
+        with self._lock:  # a restart under way finishes first; none starts after this
+            pass
+        nginx_running = self.nginx_proc is not None and self.nginx_proc.poll() is None
+        if nginx_running:
+            self.nginx_proc.send_signal(signal.SIGQUIT)  # no new connections; open ones end with their process
         for replica in self.members:
             if replica.proc is not None and replica.proc.poll() is None:
                 replica.proc.terminate()
+        if nginx_running:
+            _wait_or_kill(self.nginx_proc, 10, group=True)
         for replica in self.members:
             if replica.proc is not None:
                 _wait_or_kill(replica.proc, 15)
         shutil.rmtree(self.run_dir, ignore_errors=True)
 
 
-def _wait_or_kill(proc: subprocess.Popen, seconds: float) -> None:
+def _wait_or_kill(proc: subprocess.Popen, seconds: float, group: bool = False) -> None:
+    """Wait for ``proc`` to exit; kill it after ``seconds`` (with ``group``: its whole process group)."""
     try:
         proc.wait(timeout=seconds)
     except subprocess.TimeoutExpired:
+        if group:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)  # nginx's workers too (it leads its own group)
         proc.kill()
         proc.wait()

@@ -1,4 +1,10 @@
-"""Behind ``python -m udl_viz serve``: tell a session that moved to this process from one that stopped."""
+"""Behind ``python -m udl_viz serve``: tell a session that moved to this process from one that stopped.
+
+When a process stops, its sessions' browsers reconnect through nginx to another process, which
+starts a new session for each. A session that was running reruns there at once; an idle one keeps
+showing its page, and reruns there with its next action (streamlit does not rerun an idle session
+on reconnecting). Either way the first run on the new process shows ``MOVED_MESSAGE``.
+"""
 
 from __future__ import annotations
 
