@@ -74,11 +74,11 @@ def feature_grid_figure(maps: np.ndarray, channels: list[int], title: str, colum
     limit = 1.0 if per_channel or not n else float(np.abs(selected).max()) or 1.0
     scales = np.abs(selected).max(axis=(1, 2), keepdims=True) if per_channel else np.ones((len(selected), 1, 1))
     gap, room = max(1, round(0.06 * max(h, w))), round(0.2 * h) + 1
-    z, origins = mosaic(selected / np.where(scales == 0, 1.0, scales), columns, gap, room)
-    raw = mosaic(selected, columns, gap, room)[0]
-    ids = mosaic(np.broadcast_to(np.asarray(channels or [np.nan], float)[:, None, None], selected.shape), columns,
-                 gap, room)[0]
-    fig = go.Figure(go.Heatmap(z=z, coloraxis="coloraxis", customdata=np.stack([ids, raw], axis=-1),
+    ids = np.broadcast_to(np.asarray(channels or [np.nan], float)[:, None, None], selected.shape)
+    # One canvas of (shown value, channel, activation) per pixel: the colour and the hover laid out together.
+    canvas, origins = mosaic(np.stack([selected / np.where(scales == 0, 1.0, scales), ids, selected], axis=-1),
+                             columns, gap, room)
+    fig = go.Figure(go.Heatmap(z=canvas[..., 0], coloraxis="coloraxis", customdata=canvas[..., 1:],
                                hoverongaps=False, hovertemplate="channel %{customdata[0]}<br>"
                                                                 "activation=%{customdata[1]:.3g}<extra></extra>"))
     _tile_labels(fig, [f"ch {c}" for c in channels], origins, w)
