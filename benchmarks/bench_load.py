@@ -32,7 +32,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.session_client import open_all  # noqa: E402
+from benchmarks.session_client import open_all, page_of  # noqa: E402
 from tests.browser import chromium_browser, streamlit_server, wait_until_rendered  # noqa: E402
 from tests.test_browser_load import LINKS  # noqa: E402
 
@@ -70,7 +70,7 @@ def timed_render(browser, url: str) -> float:
 
 def server_times(url: str, links: list[str]) -> tuple[float, list[float]]:
     """Median server time of each link opened alone (3 times), and each session's with all opened at once."""
-    pages = [tuple(link.split("?", 1)) if "?" in link else (link, "") for link in links]
+    pages = [page_of(link) for link in links]
     alone = [statistics.median(open_all(url, [page])[0].seconds for _ in range(3)) for page in dict.fromkeys(pages)]
     runs = open_all(url, pages)
     if failed := [r for r in runs if not r.finished or r.exception]:

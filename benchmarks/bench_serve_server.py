@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.session_client import open_all  # noqa: E402
+from benchmarks.session_client import open_all, page_of  # noqa: E402
 from tests.test_browser_load import LINKS  # noqa: E402
 from udl_viz.serving.server import ClassServer, free_port  # noqa: E402
 
@@ -31,7 +31,7 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    pages = [tuple(link.split("?", 1)) for link in LINKS]
+    pages = [page_of(link) for link in LINKS]
     sessions = [pages[i % len(pages)] for i in range(args.sessions)]
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["UDL_VIZ_CACHE"] = str(Path(tmp) / "cache")  # shared by both servers, as in one class server

@@ -31,6 +31,12 @@ class Run:
     texts: list[str] = field(default_factory=list)
 
 
+def page_of(link: str) -> tuple[str, str]:
+    """A demo link such as ``Layer_Activations?sample=Rocket`` as (page, query) for ``open_page``."""
+    page, _, query = link.partition("?")
+    return page, query
+
+
 async def open_page(base_url: str, page: str, query: str = "", timeout: float = 300.0) -> Run:
     """Open ``page`` (its URL path, "" for home) in a new session and wait until its script finished."""
     ws_url = base_url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
