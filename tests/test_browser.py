@@ -41,6 +41,10 @@ def test_projector_mode_from_the_toggle_and_from_a_link(browser, server):
     assert font_size(page, "[data-testid='stCaptionContainer']") > normal
     page.close()
     linked = open_page(browser, f"{server}/Layer_Activations?projector=true")
+    # On a loaded machine the page may still be swapping in its last run's elements: wait for them.
+    linked.wait_for_function(
+        "n => [...document.querySelectorAll(\"[data-testid='stCaptionContainer']\")]"
+        ".some(e => parseFloat(getComputedStyle(e).fontSize) > n)", arg=normal, timeout=30_000)
     assert font_size(linked, "[data-testid='stCaptionContainer']") > normal
     assert exceptions(linked) == []
     linked.close()
