@@ -6,7 +6,8 @@ brambling and bobsled, in a fixed shuffled order), explaining the model's top cl
 
 - ``lime``: ``LimeImageExplainer().explain_instance`` with its defaults (quickshift, 1000
   samples, batch_size 10, top_labels 5) and a plain classifier function as lime's tutorial
-  writes it (float32, one ``torch.no_grad`` forward per batch).
+  writes it (float32, one ``torch.no_grad`` forward per batch), in a process of its own as a
+  lime user runs it (``lime_peer.LimePeer``; ``--warm-peer``: after a large gradient call there).
 - ``cli``: ``explain --method lime`` as the CLI runs it, per image: ``get_method("lime").attribute``
   on the shared model (a private view, BatchNorm folded per call), segmentation included.
 - ``page``: ``udl_viz.lime_image`` as the LIME page runs it after an upload: quickshift, then
@@ -20,7 +21,7 @@ alternate which runs first; each ratio is lime's seconds over ours in the same r
 machine may be shared: compare ratios, not seconds, and run it more than once.
 
     python benchmarks/bench_lime.py [--photos 4] [--names A.JPEG,B.JPEG] [--repeats 2] [--reference-cache DIR]
-                                    [--threads 2]
+                                    [--threads 2] [--warm-peer]
 """
 
 from __future__ import annotations
@@ -30,11 +31,13 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.lime_peer import LimePeer  # noqa: E402
+
 DATA = ROOT.parent / "shared" / "data"
 #: The five photos the stop rule used to be tuned on; never benchmarked here.
 TUNED = {"xai_course_husky.jpg", "n02114548_white_wolf.JPEG", "n01530575_brambling.JPEG",
@@ -49,18 +52,6 @@ def held_out(data: Path) -> list[Path]:
     return [p for p in (*wolves, *others) if p.name not in TUNED]
 
 
-def plain_classifier(model, spec) -> Callable:
-    """The classifier function a lime user writes: preprocess, forward (float32), softmax."""
-    import torch
-
-    def classify(images):
-        x = torch.stack([spec.preprocess.scale(torch.from_numpy(img).permute(2, 0, 1).float()) for img in images])
-        with torch.no_grad():
-            return torch.softmax(model(x), dim=1).numpy()
-
-    return classify
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=4, help="how many held-out photos")
@@ -68,6 +59,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2,
                         help="timed runs of each peer per photo (seeds 1, 2, ...), alternating which goes first")
     parser.add_argument("--threads", type=int, default=2, help="torch threads for every peer")
+    parser.add_argument("--warm-peer", action="store_true",
+                        help="lime's process runs one Integrated Gradients call first (its fastest float32)")
     parser.add_argument("--reference-samples", type=int, default=5000)
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--reference-cache", type=Path, default=None, metavar="DIR",
@@ -76,7 +69,7 @@ def main() -> None:
 
     import numpy as np
     import torch
-    from lime.lime_image import LimeImageExplainer
+    from lime.lime_image import LimeImageExplainer  # the reference
     from scipy.stats import spearmanr
 
     from udl_viz.attribution import get_method
@@ -98,7 +91,7 @@ def main() -> None:
     fast = fast_copy(model, (spec.channels, spec.input_size, spec.input_size))  # cached by the page
     print(f"bfloat16 on this CPU: {bf16_supported()}; torch threads: {torch.get_num_threads()}")
 
-    classify = plain_classifier(model, spec)
+    lime_peer = LimePeer(args.threads, warm=args.warm_peer)
 
     def lime_map(exp, target: int) -> np.ndarray:
         weights = np.zeros(exp.segments.max() + 1)
@@ -106,17 +99,15 @@ def main() -> None:
             weights[feature] = weight
         return weights[exp.segments]
 
-    def run_lime(image, pixels: np.ndarray, target: int, seed: int) -> tuple[float, np.ndarray, int]:
-        start = time.perf_counter()
-        exp = LimeImageExplainer(random_state=seed).explain_instance(pixels, classify)
-        return time.perf_counter() - start, lime_map(exp, target), 1000
+    def run_lime(path: Path, image, pixels: np.ndarray, target: int, seed: int) -> tuple[float, np.ndarray, int]:
+        return *lime_peer(path, seed, target), 1000
 
-    def run_cli(image, pixels: np.ndarray, target: int, seed: int) -> tuple[float, np.ndarray, int]:
+    def run_cli(path: Path, image, pixels: np.ndarray, target: int, seed: int) -> tuple[float, np.ndarray, int]:
         start = time.perf_counter()
         result = get_method("lime").attribute(model, spec.preprocess(image).unsqueeze(0), target, spec=spec, seed=seed)
         return time.perf_counter() - start, result.map, result.forward_passes
 
-    def run_page(image, pixels: np.ndarray, target: int, seed: int) -> tuple[float, np.ndarray, int]:
+    def run_page(path: Path, image, pixels: np.ndarray, target: int, seed: int) -> tuple[float, np.ndarray, int]:
         start = time.perf_counter()
         segments = segment(model_pixels(spec, image), Segmentation("quickshift"))
         result = explain(BatchClassifier.for_spec(fast, spec), pixels, segments, target, seed=seed)
@@ -152,13 +143,14 @@ def main() -> None:
             order = list(peers) if repeat % 2 == 0 else list(reversed(peers))  # load changes hit all alike
             row = {"photo": path.name}
             for name in order:
-                seconds, weights, samples = peers[name](image, pixels, target, seed)
+                seconds, weights, samples = peers[name](path, image, pixels, target, seed)
                 row[name] = {"s": seconds, "fid": fidelity(weights, ref_map), "n": samples}
             print(f"  seed {seed}: " + " | ".join(
                 f"{name} {row[name]['s']:5.1f} s, fidelity {row[name]['fid']:.3f} ({row[name]['n']} samples)"
                 + ("" if name == "lime" else f", {row['lime']['s'] / row[name]['s']:.1f}x faster")
                 for name in peers), flush=True)
             rows.append(row)
+    lime_peer.close()
     if not rows:
         sys.exit(f"no photos found under {args.data}")
 

@@ -9,8 +9,9 @@
    the server's and browser's share from the computing.
 2. LIME page: from setting the upload until the explanation (top superpixels) is drawn, against
    ``LimeImageExplainer().explain_instance`` with its defaults (quickshift, 1000 samples, batch_size 10)
-   and a plain float32 torch classifier (``bench_lime.plain_classifier``) on the same photo in this
-   process (target: >= 3x faster).
+   and a plain float32 torch classifier on the same photo, in a process of its own as a lime user runs
+   it (``lime_peer.LimePeer``; ``--warm-peer``: after a large gradient call there, its fastest float32)
+   (target: >= 3x faster).
 
 The server is ``streamlit run app.py`` with an empty cache folder of its own and the warm-up on, as a
 real server has it; the home page is opened once and the warm-up awaited before anything is timed.
@@ -20,7 +21,7 @@ going first. A chart counts as drawn when the browser shows it with the new phot
 images differ from every one on the page before the upload). The machine may be shared: compare the
 peers within a run.
 
-    python benchmarks/bench_pages.py [--repeats 2] [--threads 2] [--in-process]
+    python benchmarks/bench_pages.py [--repeats 2] [--threads 2] [--in-process] [--only lime] [--warm-peer]
 """
 
 from __future__ import annotations
@@ -40,8 +41,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_lime import TUNED, plain_classifier  # noqa: E402
+from benchmarks.bench_lime import TUNED  # noqa: E402
 from benchmarks.bench_saliency import captum_peers  # noqa: E402
+from benchmarks.lime_peer import LimePeer, plain_classifier  # noqa: E402
 from tests.browser import (  # noqa: E402
     chromium_browser,
     exceptions,
@@ -142,6 +144,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="torch threads of the in-process peers")
     parser.add_argument("--in-process", action="store_true",
                         help="also time udl_viz's saliency methods in this process (a few minutes more)")
+    parser.add_argument("--only", choices=["saliency", "lime"], help="time only this page")
+    parser.add_argument("--warm-peer", action="store_true",
+                        help="lime's process runs one Integrated Gradients call first (its fastest float32)")
     args = parser.parse_args()
     began = time.perf_counter()
     os.environ["TQDM_DISABLE"] = "1"  # no progress bar from lime's explain_instance (read when tqdm is imported)
@@ -197,12 +202,6 @@ def main() -> None:
         times = cumulative([prepare] + [lambda m=m: state[m]() for m in order])
         return times[1:]
 
-    def peer_lime(path: Path) -> float:
-        start = time.perf_counter()
-        pixels = model_pixels(spec, Image.open(path).convert("RGB"))
-        LimeImageExplainer(random_state=1).explain_instance(pixels, classify)
-        return time.perf_counter() - start
-
     warm_photo = Image.open(photos[-1]).convert("RGB")  # never uploaded
     x = spec.preprocess(warm_photo).unsqueeze(0)
     for _ in range(2):  # warm up oneDNN kernels for batch sizes 1, 10 (lime) and BATCH (IG)
@@ -225,8 +224,11 @@ def main() -> None:
             home.close()
             print(f"server up, home page opened, warm-up done: {warm}", flush=True)
             runners = {"ours": ours_grid, "peer": peer_grid} if args.in_process else {"peer": peer_grid}
-            saliency_row(browser, url, grid_photos, order, runners)
-            lime_row(browser, url, lime_photos, peer_lime)
+            if args.only != "lime":
+                saliency_row(browser, url, grid_photos, order, runners)
+            if args.only != "saliency":
+                with LimePeer(args.threads, warm=args.warm_peer) as peer:
+                    lime_row(browser, url, lime_photos, lambda path: peer(path, seed=1)[0])
     print(f"\ntotal {time.perf_counter() - began:.0f} s")
 
 

@@ -9,3 +9,7 @@ This is the only part of udl_viz that imports streamlit.
 # pandas ("partially initialized module 'pandas' has no attribute 'Series"). Every session's first
 # run passes through here first, one at a time.
 import pandas  # noqa: F401
+
+from udl_viz.allocator import keep_freed_memory
+
+keep_freed_memory()  # the server runs forward passes all day: keep their freed buffers for the next ones
