@@ -27,6 +27,7 @@ machine may be shared: compare ratios, not seconds, and run it more than once.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -66,6 +67,7 @@ def main() -> None:
     parser.add_argument("--reference-cache", type=Path, default=None, metavar="DIR",
                         help="keep the reference maps here and reuse them in later runs (they take minutes)")
     args = parser.parse_args()
+    os.environ["TQDM_DISABLE"] = "1"  # no progress bar from the reference's explain_instance
 
     import numpy as np
     import torch

@@ -169,6 +169,10 @@ ENGINE_ERRORS = [
                                         "--images", "{dir}", "--out", "{dir}/out"], "--unit"),
     ("embeddings: one-word text", [*PAIRS, "--text", "!!!"], "--text"),
     ("descend: hyperparameter out of range", [*DESCEND, "--start=1,1", "--set", "beta1=2"], "--set"),
+    ("descend: momentum above the engine's 0.999", ["descend", "--surface", "rosenbrock", "--optimizer", "sgd",
+                                                     "--steps", "10", "--lr", "0.1", "--start=1,1", "--momentum",
+                                                     "0.9995"],
+     "argument --momentum: momentum must be between 0 and 0.999"),
     ("descend: start beyond the divergence limit", [*DESCEND, "--start=1000000,1000000"], "--start"),
 ]
 

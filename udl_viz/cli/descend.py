@@ -78,7 +78,9 @@ def run(args: argparse.Namespace) -> int:
         # autograd, so the path is exactly what a plain loss.backward(); optimizer.step() loop gives
         (run_,) = race(surface, [cfg], list(args.start), args.steps, autograd=True)
     except (KeyError, ValueError) as exc:
-        raise Refused(f"argument --set: {exc.args[0] if exc.args else exc}") from None
+        message = str(exc.args[0] if exc.args else exc)
+        flag = "--momentum" if args.momentum is not None and message.startswith("momentum ") else "--set"
+        raise Refused(f"argument {flag}: {message}") from None
     end = run_.steps + 1 if run_.diverged_at is None else run_.diverged_at
     # Each loss is evaluated on its own point, as a loop calling the loss on one parameter would:
     # torch's vectorised kernels over a whole path can round the last bit differently.
