@@ -147,6 +147,26 @@ def test_progress_is_reported_after_every_batch(grid):
     assert calls == [(65, 130), (129, 130), (130, 130)]  # the first batch also holds the unperturbed image
 
 
+def test_blas_runs_on_one_thread_while_explaining_and_is_restored_after(grid):
+    from threadpoolctl import threadpool_info
+
+    def blas_threads() -> set[int]:
+        return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+    segments = segment(grid, Segmentation("slic"))
+    before = blas_threads()
+    seen = []
+    classify = BatchClassifier(RegionModel(), lambda p: p / 255)
+
+    def watching(images):
+        seen.append(blas_threads())  # the stop rule's fits come between these calls
+        return classify(images)
+
+    explain(watching, grid, segments, 1, num_samples=400, seed=0)
+    assert seen and all(threads == {1} for threads in seen)
+    assert blas_threads() == before
+
+
 def test_stability_over_seeds(grid):
     segments = segment(grid, Segmentation("slic", {"n_segments": 16}))
     n = segments.max() + 1
