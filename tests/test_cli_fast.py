@@ -51,3 +51,13 @@ def test_name_tables_match_the_engine_registries():
     assert {name: (o.label, o.blurb, tuple(h.name for h in o.hypers))
                                   for name, o in OPTIMIZERS.items()} == catalog.OPTIMIZERS
     assert {name: m.label for name, m in METHODS.items()} == catalog.METHODS
+
+
+def test_predicting_with_the_default_model_does_not_import_torchvision():
+    """torchvision (about 2 s to import) is for its own models only; predict's start-up skips it."""
+    probe = ("import sys\nfrom udl_viz.cli.loading import registry_model\nfrom udl_viz.runtime import Forward\n"
+             "spec, model = registry_model('efficientnet_lite0')\nForward(model, spec)\n"
+             "print('torchvision' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

@@ -141,6 +141,9 @@ def _session(model: nn.Module, spec: ModelSpec, layers: list[str], fingerprint: 
         partial.replace(path)  # atomic: a concurrent run never sees half a file
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3  # warnings and chatter off; errors still raise
+    # Its threads would spin between calls, taking the cores from the threads decoding the next photos
+    # (predict on 896 photos: 7.9 s instead of 8.5 s).
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     expected = _torch_forward(model, layers, probe)
     got = session.run(None, {"x": probe.numpy()})

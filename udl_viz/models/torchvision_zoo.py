@@ -10,7 +10,6 @@ import os
 from functools import partial
 
 import torch
-import torchvision
 from torch import nn
 
 from udl_viz.models.imagenet import imagenet_classes
@@ -22,6 +21,8 @@ IMAGENET_STD = (0.229, 0.224, 0.225)
 
 def cached_weights_path(arch: str) -> str:
     """Where torch hub keeps the default weights file of a torchvision architecture."""
+    import torchvision  # here, not at the top: importing it takes ~2 s that commands without these models skip
+
     weights = torchvision.models.get_model_weights(arch).DEFAULT
     return os.path.join(torch.hub.get_dir(), "checkpoints", os.path.basename(weights.url))
 
@@ -42,6 +43,8 @@ def fetch_command(arch: str) -> str:
 
 def build(arch: str) -> nn.Module:
     """The architecture with its default ImageNet weights (downloads if online and uncached)."""
+    import torchvision
+
     weights = torchvision.models.get_model_weights(arch).DEFAULT
     return torchvision.models.get_model(arch, weights=weights).eval()
 
