@@ -2,8 +2,8 @@
 
 Gradients stay in torch; work that only runs the model forward (``predict``, the unit index)
 can use whichever engine is fastest for the same outputs. Measured on a 2-core machine with
-EfficientNet-Lite0 at 224²: torch fp32 23 ms per image at batch 1 (slower per image in larger
-batches), ONNX Runtime fp32 11 ms at batch 1 with logits equal to torch's within 7e-6 (its graph
+EfficientNet-Lite0 at 224²: torch fp32 10 ms per image at batch 1 (no faster in larger batches),
+ONNX Runtime fp32 3.3 ms at batch 1 with logits equal to torch's within 1.4e-5 (its graph
 optimiser fuses BatchNorm and activations into the convolutions, which torch's eager mode cannot).
 bfloat16 would be as fast but moves probabilities enough to change a borderline top-1.
 
@@ -31,7 +31,7 @@ from udl_viz.models.spec import ModelSpec
 
 T = TypeVar("T")
 
-#: Images per ONNX Runtime call: batch 1 was fastest per image (11 ms vs 14 ms at batch 8).
+#: Images per ONNX Runtime call: batch 1 was fastest per image (3.3 ms vs 4.0 ms at batch 8).
 ONNX_BATCH = 1
 #: Images per torch call in the fallback: larger batches were slower per image on these CPUs.
 TORCH_BATCH = 1
