@@ -56,8 +56,16 @@ def test_name_tables_match_the_engine_registries():
 def test_predicting_with_the_default_model_does_not_import_torchvision():
     """torchvision (about 2 s to import) is for its own models only; predict's start-up skips it."""
     probe = ("import sys\nfrom udl_viz.cli.loading import registry_model\nfrom udl_viz.runtime import Forward\n"
-             "spec, model = registry_model('efficientnet_lite0')\nForward(model, spec)\n"
+             "spec, model = registry_model('efficientnet_lite0')\nForward(model, spec)\nspec.class_names()\n"
              "print('torchvision' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_imagenet_class_names_are_torchvisions():
+    from torchvision.models import ResNet18_Weights
+
+    from udl_viz.models.imagenet import imagenet_classes
+
+    assert imagenet_classes() == list(ResNet18_Weights.IMAGENET1K_V1.meta["categories"])
