@@ -65,9 +65,14 @@ def run(args: argparse.Namespace) -> int:
     from udl_viz.cli.args import Refused
     from udl_viz.cli.jsonl import emit
     from udl_viz.optim.descent import BLOWUP, race
-    from udl_viz.optim.optimizers import config
+    from udl_viz.optim.optimizers import TORCH_KNOBS, config
     from udl_viz.optim.surfaces import get
 
+    if args.momentum is not None:  # its own flag, checked by the engine's range before any work
+        try:
+            TORCH_KNOBS["momentum"].check(args.momentum)
+        except ValueError as exc:
+            raise Refused(f"argument --momentum: {exc}") from None
     surface = get(args.surface)
     start_loss = float(surface.value(torch.tensor(args.start, dtype=torch.float64)))
     if not abs(start_loss) <= BLOWUP:
@@ -78,9 +83,7 @@ def run(args: argparse.Namespace) -> int:
         # autograd, so the path is exactly what a plain loss.backward(); optimizer.step() loop gives
         (run_,) = race(surface, [cfg], list(args.start), args.steps, autograd=True)
     except (KeyError, ValueError) as exc:
-        message = str(exc.args[0] if exc.args else exc)
-        flag = "--momentum" if args.momentum is not None and message.startswith("momentum ") else "--set"
-        raise Refused(f"argument {flag}: {message}") from None
+        raise Refused(f"argument --set: {exc.args[0] if exc.args else exc}") from None
     end = run_.steps + 1 if run_.diverged_at is None else run_.diverged_at
     # Each loss is evaluated on its own point, as a loop calling the loss on one parameter would:
     # torch's vectorised kernels over a whole path can round the last bit differently.
