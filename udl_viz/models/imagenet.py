@@ -11,20 +11,29 @@ from pathlib import Path
 @cache
 def imagenet_classes() -> list[str]:
     """The 1000 ImageNet class names, index-aligned with the models' logits."""
-    # Read from torchvision's metadata file rather than through ``torchvision.models``: importing that pulls
-    # in torch's compiler and distributed packages (about 2 s of every ``predict``). The import is the fallback.
-    spec = importlib.util.find_spec("torchvision")
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        try:
-            tree = ast.parse((Path(folder) / "models" / "_meta.py").read_text(encoding="utf-8"))
-        except (OSError, SyntaxError):
-            continue
-        for node in tree.body:
-            if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "_IMAGENET_CATEGORIES"
-                                                    for t in node.targets):
-                names = ast.literal_eval(node.value)
-                if len(names) == 1000:
-                    return list(names)
+    names = _read_torchvision_meta()
+    if names is not None:
+        return names
     from torchvision.models import ResNet18_Weights
 
     return list(ResNet18_Weights.IMAGENET1K_V1.meta["categories"])
+
+
+def _read_torchvision_meta() -> list[str] | None:
+    """The names as torchvision's ``models/_meta.py`` lists them, read without importing torchvision.
+
+    Importing ``torchvision.models`` pulls in torch's compiler and distributed packages: about 2 s of
+    every ``predict``. None if the file is not where torchvision 0.x keeps it (then the import is used).
+    """
+    package = importlib.util.find_spec("torchvision")  # locates the package without running it
+    if package is None or package.origin is None:
+        return None
+    try:
+        tree = ast.parse((Path(package.origin).parent / "models" / "_meta.py").read_text(encoding="utf-8"))
+    except (OSError, SyntaxError):
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["_IMAGENET_CATEGORIES"]:
+            names = ast.literal_eval(node.value)
+            return list(names) if len(names) == 1000 else None
+    return None
