@@ -17,9 +17,10 @@ The server is ``streamlit run app.py`` with an empty cache folder of its own and
 real server has it; the home page is opened once and the warm-up awaited before anything is timed.
 Every repeat uploads another held-out photo from ../shared/data/imagenet-sample-100 (no built-in
 sample, none the LIME stop rule was tuned on), so no result is cached; the contestants take turns
-going first. A chart counts as drawn when the browser shows it with the new photo in it (its plotly
-images differ from every one on the page before the upload). The machine may be shared: compare the
-peers within a run.
+going first. A chart counts as drawn when the browser shows it with the new photo's result (its plotly
+data differ from every chart's on the page before the upload; a redraw of an old chart after a resize
+gives new canvas images but the same data, and once counted it as drawn). The machine may be shared:
+compare the peers within a run.
 
     python benchmarks/bench_pages.py [--repeats 2] [--threads 2] [--in-process] [--only lime] [--warm-peer]
 """
@@ -58,34 +59,42 @@ GRID = "Saliency_Maps?source=Upload&saliency_section=All+methods+side+by+side"
 LIME = "LIME?source=Upload"
 LABELS = {"page": "page, tile drawn", "ours": "udl_viz in-process", "peer": "captum/lime defaults"}
 LIME_KEYS = ["lime_top", "lime_heatmap"]  # the explanation, then the weight of every superpixel
-#: The images plotly has drawn in each keyed chart, by key (an empty list while the chart is not drawn).
-IMAGES = """(keys) => Object.fromEntries(keys.map(k => [k, [...document.querySelectorAll(
-  `[data-testid="stElementContainer"].st-key-${k} .imagelayer image`)]
-  .map(i => i.getAttribute('href') || i.getAttribute('xlink:href') || '')
-  .filter(Boolean)]))"""
+#: What a plotly chart shows, by its data: 64 characters spread over each trace's (base64) arrays. A resize
+#: redraws the same data as new canvas images, so the data, not the drawn images, tells a new chart apart.
+FINGERPRINTS = """const sample = v => {
+  if (v === undefined || v === null) return '';
+  const s = typeof v === 'string' ? v : (v.bdata ?? JSON.stringify(v));
+  let out = s.length + ':';
+  for (let i = 0; i < 64; i++) out += s[Math.floor(s.length * i / 64)] ?? '';
+  return out;
+};
+const fingerprints = root => [...root.querySelectorAll('.js-plotly-plot')].map(gd => JSON.stringify(
+  (gd.data || []).map(t => [t.type, sample(t.z), sample(t.source), sample(t.x), sample(t.y)])));
+const box = key => document.querySelector(`[data-testid="stElementContainer"].st-key-${key}`);"""
+#: The data fingerprints of the charts in each keyed container, by key (an empty list while none is drawn).
+CHARTS = f"""(keys) => {{ {FINGERPRINTS}
+  return Object.fromEntries(keys.map(k => [k, box(k) ? fingerprints(box(k)) : []])); }}"""
 #: Installs a watcher that notes in ``window.__drawn``, by key, when (performance.now() ms) each keyed chart is
-#: first drawn, not stale, with an image that was on no chart before, and that image; returns the install time.
-WATCH = """(keys) => {
-  const images = root => [...root.querySelectorAll('.imagelayer image')]
-    .map(i => i.getAttribute('href') || i.getAttribute('xlink:href') || '');
-  const old = new Set(images(document));
+#: first drawn, not stale, with data that was on no chart before, and that data; returns the install time.
+WATCH = f"""(keys) => {{ {FINGERPRINTS}
+  const old = new Set(fingerprints(document));
   window.__old = [...old];
-  const drawn = window.__drawn = {};
+  const drawn = window.__drawn = {{}};
   let queued = false;
-  const check = () => {
+  const check = () => {{
     queued = false;
-    for (const key of keys) {
+    for (const key of keys) {{
       if (key in drawn) continue;
-      const box = document.querySelector(`[data-testid="stElementContainer"].st-key-${key}`);
-      if (!box || box.getAttribute('data-stale') === 'true') continue;
-      const fresh = images(box).filter(h => h && !old.has(h));
+      const b = box(key);
+      if (!b || b.getAttribute('data-stale') === 'true') continue;
+      const fresh = fingerprints(b).filter(f => !old.has(f));
       if (fresh.length) drawn[key] = [performance.now(), fresh[0]];
-    }
-  };
-  new MutationObserver(() => { if (!queued) { queued = true; requestAnimationFrame(check); } })
-    .observe(document.body, {subtree: true, childList: true, attributes: true});  // xlink:href too
+    }}
+  }};
+  new MutationObserver(() => {{ if (!queued) {{ queued = true; requestAnimationFrame(check); }} }})
+    .observe(document.body, {{subtree: true, childList: true, attributes: true}});
   return performance.now();
-}"""
+}}"""
 
 
 def held_out_photos() -> list[Path]:
@@ -100,7 +109,7 @@ def upload_and_time(page, path: Path, keys: list[str], timeout_s: float = 600) -
 
     The charts of the image before must be drawn first: their images are the ones that do not count.
     """
-    page.wait_for_function(f"(keys) => Object.values(({IMAGES})(keys)).every(images => images.length)", arg=keys,
+    page.wait_for_function(f"(keys) => Object.values(({CHARTS})(keys)).every(charts => charts.length)", arg=keys,
                            timeout=timeout_s * 1000)
     start = page.evaluate(WATCH, keys)
     page.locator(UPLOADER).set_input_files(str(path))
@@ -111,11 +120,13 @@ def upload_and_time(page, path: Path, keys: list[str], timeout_s: float = 600) -
     if problems:
         raise RuntimeError(f"the page failed on {path.name}: {problems}")
     page.get_by_text(f"Current image: {path.name}").wait_for(timeout=10_000)
-    final, old = page.evaluate(IMAGES, keys), set(page.evaluate("window.__old"))
-    # A chart may redraw its image later (a resize gives a new data URL): what counts is that none is the old one.
+    final, old = page.evaluate(CHARTS, keys), set(page.evaluate("window.__old"))
     wrong = [key for key in keys if not final[key] or old & set(final[key])]
     if wrong:
         raise RuntimeError(f"charts that still show the image before the upload: {wrong}")
+    early = [key for key in keys if drawn[key][1] not in final[key]]
+    if early:
+        raise RuntimeError(f"charts first drawn with other data than they end with: {early}")
     return {key: (drawn[key][0] - start) / 1000 for key in keys}
 
 

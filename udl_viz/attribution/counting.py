@@ -5,6 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from udl_viz.batching import PROBING
+
 
 class PassCounter:
     """Count batch items through ``model``'s forward, and through backwards from its output.
@@ -24,6 +26,8 @@ class PassCounter:
         self._handle = None
 
     def _hook(self, _module: nn.Module, inputs: tuple, output: torch.Tensor) -> None:
+        if PROBING.get():  # udl_viz measuring the model for itself (``batching``), not the method's work
+            return
         batch = int(output.shape[0])
         self.forward += batch
         if self.target is not None and not 0 <= self.target < output.shape[-1]:

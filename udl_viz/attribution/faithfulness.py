@@ -16,8 +16,10 @@ import torch
 from torch import nn
 
 from udl_viz.attribution import inputs
+from udl_viz.batching import heap_batch
 from udl_viz.progress import Progress, report
 
+#: Images per forward at most; fewer where the activations would not fit the allocator's heaps.
 BATCH = 16
 
 
@@ -64,9 +66,13 @@ def _masks(order: np.ndarray, shape: tuple[int, int], steps: int) -> tuple[np.nd
     return counts / n, torch.from_numpy(masks.reshape(steps + 1, 1, *shape)).float()
 
 
-def target_probs(model: nn.Module, images: torch.Tensor, target: int, batch_size: int = BATCH,
+def target_probs(model: nn.Module, images: torch.Tensor, target: int, batch_size: int | None = None,
                  progress: Progress | None = None) -> np.ndarray:
-    """Softmax probability of ``target`` for each image, in batches, without gradients (progress in images)."""
+    """Softmax probability of ``target`` for each image, in batches, without gradients (progress in images).
+
+    ``batch_size`` defaults to ``BATCH`` or fewer (``udl_viz.batching.heap_batch``).
+    """
+    batch_size = batch_size or heap_batch(model, images, BATCH)
     out = []
     with torch.inference_mode():
         for start in range(0, len(images), batch_size):
@@ -76,7 +82,7 @@ def target_probs(model: nn.Module, images: torch.Tensor, target: int, batch_size
 
 
 def deletion_insertion(model: nn.Module, x: torch.Tensor, target: int, saliency: np.ndarray, *,
-                       steps: int = 32, batch_size: int = BATCH, seed: int = 0,
+                       steps: int = 32, batch_size: int | None = None, seed: int = 0,
                        progress: Progress | None = None) -> Faithfulness:
     """Deletion and insertion curves of ``saliency`` (H, W; larger = more salient) for input ``x`` (1, C, H, W)."""
     if steps < 1:

@@ -8,10 +8,12 @@ from torch import nn
 
 from udl_viz.attribution import inputs
 from udl_viz.attribution.base import Attribution, Setting
+from udl_viz.batching import heap_batch
 from udl_viz.models.spec import ModelSpec
 
-#: Path points per forward/backward batch: small batches keep the activations in cache, which
-#: beats captum's default of one batch of all ``n_steps`` images (see benchmarks/bench_saliency.py).
+#: Path points per forward/backward batch at most: small batches keep the activations in cache, which
+#: beats captum's default of one batch of all ``n_steps`` images (see benchmarks/bench_saliency.py),
+#: and fewer where the activations would not fit the allocator's heaps (``udl_viz.batching``).
 BATCH = 10
 BASELINES = ("black", "blurred", "noise")
 
@@ -47,7 +49,8 @@ class IntegratedGradients(Attribution):
                 baseline: str, steps: int) -> tuple[torch.Tensor, dict]:
         start = make_baseline(x, baseline, spec)
         attr, delta = CaptumIG(model).attribute(x, baselines=start, target=target, n_steps=steps,
-                                                internal_batch_size=BATCH, return_convergence_delta=True)
+                                                internal_batch_size=heap_batch(model, x, BATCH),
+                                                return_convergence_delta=True)
         total = float(attr.sum())
         gap = float(delta.abs().sum())
         return attr[0], {"convergence_delta": gap, "attribution_sum": total,

@@ -8,8 +8,10 @@ from torch import nn
 
 from udl_viz.attribution import inputs
 from udl_viz.attribution.base import Attribution, Setting
+from udl_viz.batching import heap_batch
 from udl_viz.models.spec import ModelSpec
 
+#: Patches per forward at most; fewer where the activations would not fit the allocator's heaps.
 BATCH = 16
 
 
@@ -37,9 +39,10 @@ class Occlusion(Attribution):
         c, h, w = x.shape[-3:]
         if window > min(h, w):
             raise ValueError(f"The patch ({window} px) is larger than the image ({h}×{w}).")
+        batch = heap_batch(model, x, BATCH)
         with torch.inference_mode():
             attr = CaptumOcclusion(model).attribute(
                 x, sliding_window_shapes=(c, window, window), strides=(c, stride, stride),
-                baselines=inputs.grey(x), target=target, perturbations_per_eval=BATCH)
+                baselines=inputs.grey(x), target=target, perturbations_per_eval=batch)
         # Every channel of a patch gets the same score drop: average them instead of summing.
         return attr[0].mean(0), {"patches": ((h - window) // stride + 1) * ((w - window) // stride + 1)}

@@ -7,8 +7,10 @@ from captum.attr import NoiseTunnel, Saliency
 from torch import nn
 
 from udl_viz.attribution.base import Attribution, Setting
+from udl_viz.batching import heap_batch
 from udl_viz.models.spec import ModelSpec
 
+#: Noisy copies per forward/backward at most; fewer where the activations would not fit the allocator's heaps.
 BATCH = 16
 
 
@@ -32,8 +34,9 @@ class SmoothGrad(Attribution):
     def compute(self, model: nn.Module, x: torch.Tensor, target: int, spec: ModelSpec | None,
                 samples: int, noise: float) -> torch.Tensor:
         stdev = noise * float(x.max() - x.min())
+        batch = heap_batch(model, x, BATCH)
         with torch.random.fork_rng():  # the same noise every time, without touching the global RNG
             torch.manual_seed(0)
             return NoiseTunnel(Saliency(model)).attribute(
-                x, nt_type="smoothgrad", nt_samples=samples, nt_samples_batch_size=BATCH, stdevs=stdev,
+                x, nt_type="smoothgrad", nt_samples=samples, nt_samples_batch_size=batch, stdevs=stdev,
                 target=target, abs=False)[0]
