@@ -1,9 +1,9 @@
 """Layer activations as the first page after server start, against a bare streamlit page, same run.
 
 Three fresh servers, each opened once by a new browser: a bare page (``st.title`` only: the
-floor), ``streamlit run app.py`` opened the moment it answers its health check (cold: the warm-up
-starts with that first visit), and ``python -m udl_viz serve --replicas 1`` (warmed up before it
-takes traffic). Each time runs from ``goto`` until the page has drawn its figures and gone idle.
+floor), ``streamlit run app.py`` opened the moment it answers its health check (the warm-up, which
+starts with the server, is then still running), and ``python -m udl_viz serve --replicas 1``
+(warmed up before it takes traffic). Each time runs from ``goto`` until the page has drawn its figures and gone idle.
 
     python benchmarks/bench_first_page.py
 """

@@ -89,8 +89,8 @@ MAIN_FIGURE_TOP = r"""
 """
 
 
-def tour_pages(app: Path = ROOT / "app.py") -> list[tuple[str, str]]:
-    """(URL path, label) of every page in app.py's ``TOUR`` whose file exists, in tour order."""
+def tour_pages(app: Path = ROOT / "home.py") -> list[tuple[str, str]]:
+    """(URL path, label) of every page in home.py's ``TOUR`` whose file exists, in tour order."""
     tree = ast.parse(app.read_text())
     tour = next(node.value for node in tree.body if isinstance(node, ast.Assign)
                 and any(isinstance(t, ast.Name) and t.id == "TOUR" for t in node.targets))

@@ -16,7 +16,7 @@ def app(path: str) -> AppTest:
 
 
 def test_home_page_links_every_page():
-    at = app("app.py").run()
+    at = app("home.py").run()
     assert not at.exception
     topics = [h.value for h in at.subheader]
     assert topics == ["What a CNN sees", "Explaining predictions", "Inside RNNs", "Word embeddings",

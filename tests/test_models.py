@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 import torch
 from PIL import Image
 
+from tests.browser import ROOT
 from udl_viz.datasets.digits import digits_split
 from udl_viz.inference import batched, probabilities
 from udl_viz.models import (
@@ -157,6 +161,17 @@ def test_torchvision_models_are_listed_unavailable_when_uncached(tmp_path, monke
         assert reason is not None and "not in the torch hub cache" in reason
     with pytest.raises(ModelUnavailable, match="ResNet-18.*cannot be loaded.*no internet"):
         load_model("resnet18")
+
+
+def test_torchvision_weight_files_are_torchvisions_defaults_and_checking_them_imports_no_torchvision():
+    import torchvision
+
+    for arch, name in torchvision_zoo.WEIGHT_FILES.items():
+        assert os.path.basename(torchvision.models.get_model_weights(arch).DEFAULT.url) == name
+    probe = ("import sys; from udl_viz.models import get_spec; get_spec('resnet18').unavailable_reason(); "
+             "print('torchvision' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_torchvision_model_loads_from_the_hub_cache(tmp_path, monkeypatch):

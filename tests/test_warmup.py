@@ -1,11 +1,14 @@
-"""Warm start: which layer the first page opens on, and the ready file ``serve`` waits for."""
+"""Warm start: which layer the first page opens on, the ready file ``serve`` waits for, and when it starts."""
 
 from __future__ import annotations
 
 import json
+import time
+import urllib.request
 
 import streamlit as st
 
+from tests.browser import streamlit_server
 from udl_viz.ui import warmup
 
 
@@ -39,3 +42,19 @@ def test_warm_computes_the_first_pages_results_into_the_shared_cache(private_cac
     record = warmup.warm()
     assert record["model"] == "efficientnet_lite0" and record["sample"]
     assert len(list((private_cache / "results").glob("??/*.npz"))) == 2  # predictions, layer activations
+
+
+def test_streamlit_run_app_py_warms_up_before_the_first_visitor(monkeypatch, tmp_path):
+    """`streamlit run app.py` (the README's command) starts the warm-up with the server, not with a visit."""
+    ready = tmp_path / "ready.json"
+    monkeypatch.setenv(warmup.READY_FILE_ENV, str(ready))
+    monkeypatch.setenv("UDL_VIZ_WARMUP", "1")
+    with streamlit_server() as url:  # returns once /_stcore/health answers; no page is opened
+        deadline = time.monotonic() + 120
+        while not ready.exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        record = json.loads(ready.read_text())
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as response:
+            assert response.status == 200
+    assert record["ready"] is True and "error" not in record, record
+    assert record["model"] == "efficientnet_lite0"

@@ -17,14 +17,16 @@ from udl_viz.models.spec import Layer, ModelSpec, Preprocess, mean_std
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
+#: The file name of each architecture's DEFAULT weights (``get_model_weights(arch).DEFAULT.url``; a test
+#: checks them against torchvision). Written out because importing torchvision takes over a second, which
+#: every CNN page's model picker paid just to say whether these models are on this computer.
+WEIGHT_FILES = {"resnet18": "resnet18-f37072fd.pth", "vgg16": "vgg16-397923af.pth",
+                "alexnet": "alexnet-owt-7be5be79.pth", "mobilenet_v3_large": "mobilenet_v3_large-5c1a4163.pth"}
 
 
 def cached_weights_path(arch: str) -> str:
     """Where torch hub keeps the default weights file of a torchvision architecture."""
-    import torchvision  # here, not at the top: importing it takes ~2 s that commands without these models skip
-
-    weights = torchvision.models.get_model_weights(arch).DEFAULT
-    return os.path.join(torch.hub.get_dir(), "checkpoints", os.path.basename(weights.url))
+    return os.path.join(torch.hub.get_dir(), "checkpoints", WEIGHT_FILES[arch])
 
 
 def availability(arch: str) -> str | None:

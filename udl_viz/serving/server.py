@@ -31,7 +31,7 @@ from pathlib import Path
 from udl_viz.serving.nginx import ROOT, NginxLayout, render
 
 HEALTH = "/_stcore/health"
-#: Runs app.py once in a headless session: that first run starts the warm-up (see udl_viz.ui.warmup).
+#: Runs the dashboard's script (home.py) once in a headless session: "error" if it raises.
 SCRIPT_CHECK = "/_stcore/script-health-check"
 
 
@@ -66,7 +66,7 @@ def http_ok(url: str, timeout: float = 2.0) -> bool:
 
 
 def script_check(url: str) -> str:
-    """Run app.py once in a headless session: "ok", "error" (it raised) or "timeout"/"unavailable"."""
+    """Run home.py once in a headless session: "ok", "error" (it raised) or "timeout"/"unavailable"."""
     try:
         with urllib.request.urlopen(url + SCRIPT_CHECK, timeout=90) as response:
             return response.read().decode().strip()
@@ -86,7 +86,7 @@ class Replica:
     log: Path
     proc: subprocess.Popen | None = None
     restarts: int = 0
-    #: "starting" (no health yet), "warming", "serving" (nginx sends it sessions) or "failed" (app.py raised).
+    #: "starting" (no health yet), "warming", "serving" (nginx sends it sessions) or "failed" (home.py raised).
     state: str = "starting"
 
     @property
@@ -176,7 +176,7 @@ class ClassServer:
                 self._advance(replica)
                 if replica.state == "failed":
                     tail = replica.log.read_text(errors="replace")[-1500:]
-                    raise RuntimeError(f"app.py failed to run in process {replica.index}:\n{tail}")
+                    raise RuntimeError(f"home.py failed to run in process {replica.index}:\n{tail}")
             pending = [r.index for r in replicas if r.state != "serving"]
             if not pending:
                 return
@@ -185,9 +185,9 @@ class ClassServer:
             time.sleep(0.2)
 
     def _advance(self, replica: Replica) -> None:
-        """One step of a live process towards "serving": health, then the first run of app.py, then warm-up."""
+        """One step of a live process towards "serving": health, a run of home.py, then the warm-up's end."""
         if replica.state == "starting" and http_ok(replica.url + HEALTH):
-            # Its first run starts the warm-up; "error" means app.py raised.
+            # The warm-up started with the server; "error" means home.py raised.
             replica.state = "failed" if script_check(replica.url) == "error" else "warming"
         elif replica.state == "warming" and replica.ready_file.exists():
             record = json.loads(replica.ready_file.read_text() or "{}")
@@ -267,7 +267,7 @@ class ClassServer:
                 self._reroute()
                 self.say(f"process {replica.index} (pid {replica.proc.pid}) has warmed up; nginx sends it sessions")
             elif replica.state == "failed":
-                self.say(f"process {replica.index}: app.py failed to run; nginx keeps it out "
+                self.say(f"process {replica.index}: home.py failed to run; nginx keeps it out "
                          f"(see {replica.log})")
 
     # -- stop -------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-#: Session-state key of the URL path of the page being shown (set by app.py's navigation).
+#: Session-state key of the URL path of the page being shown (set by home.py's navigation).
 CURRENT_KEY = "lecture_current"
 
 
@@ -28,7 +28,7 @@ _STEPS: list[Step] = []
 
 
 def set_steps(steps: list[Step]) -> None:
-    """Declare the lecture's steps (app.py builds them from its tour, in tour order)."""
+    """Declare the lecture's steps (home.py builds them from its tour, in tour order)."""
     _STEPS[:] = steps
 
 
@@ -38,7 +38,7 @@ def steps() -> list[Step]:
 
 
 def set_current(url_path: str) -> None:
-    """Record which page this session is showing (app.py calls this before running the page)."""
+    """Record which page this session is showing (home.py calls this before running the page)."""
     st.session_state[CURRENT_KEY] = url_path
 
 

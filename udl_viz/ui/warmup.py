@@ -1,7 +1,8 @@
 """Warm start: the default model and the default sample's first-page results, ready before visitors.
 
-``app.py`` calls ``start_warmup()`` on its first run in a process (the first visitor, or the
-start-up probe ``python -m udl_viz serve`` sends to ``/_stcore/script-health-check``). The work
+``streamlit run app.py`` calls ``start_warmup()`` as the server starts (``lifespan``, the
+``st.App`` start-up hook), before any visitor; ``home.py`` calls it too on its first run, for a
+server started on ``home.py`` itself (it starts once per process either way). The work
 runs in a background thread, so the server keeps answering meanwhile; a page that asks for the
 same result while it runs waits for it instead of computing it again (single-flight).
 ``$UDL_VIZ_WARMUP=0`` turns it off; when ``$UDL_VIZ_READY_FILE`` is set, a JSON line is written
@@ -16,6 +17,8 @@ import os
 import runpy
 import threading
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import streamlit as st
@@ -87,3 +90,10 @@ def start_warmup() -> threading.Thread | None:
     thread = threading.Thread(target=_run, name=THREAD_NAME, daemon=True)
     thread.start()
     return thread
+
+
+@asynccontextmanager
+async def lifespan(_app: object) -> AsyncIterator[None]:
+    """``st.App``'s start-up hook (``app.py``): start the warm-up in the background, then serve."""
+    start_warmup()
+    yield
