@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import torch
 from torch import nn
 
+from tests.browser import ROOT
 from udl_viz.attribution import METHODS, get_method
 from udl_viz.attribution import base as attribution_base
 from udl_viz.attribution.guided_backprop import GuidedReLU6, guide_relu6
@@ -221,3 +225,14 @@ def test_efficientnet_lite0_gradcam_explains_the_7x7_head():
     model = load_model(spec.name).requires_grad_(False)
     result = get_method("gradcam").attribute(model, torch.zeros(1, 3, 224, 224), 0, spec=spec)
     assert result.map.shape == (224, 224) and result.extras["layer_size"] == (7, 7)
+
+
+def test_torchvision_is_imported_only_for_a_blurred_input():
+    """torchvision takes over a second to import: the saliency methods' defaults do without it."""
+    probe = ("import sys, torch\nfrom udl_viz.attribution import get_method, inputs\n"
+             "x = torch.rand(1, 3, 32, 32)\nmodel = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(3072, 2))\n"
+             "get_method('ig').attribute(model, x, 0, steps=4)\nprint('torchvision' in sys.modules)\n"
+             "inputs.blurred(x)\nprint('torchvision' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import torch
-from torchvision.transforms.functional import gaussian_blur
 
 from udl_viz.models.spec import ModelSpec
 
@@ -23,7 +22,12 @@ def blurred(x: torch.Tensor, sigma: float | None = None) -> torch.Tensor:
     size = min(x.shape[-2:])
     sigma = sigma if sigma is not None else max(1.0, size / 45)
     kernel = min(2 * math.ceil(2 * sigma) + 1, size if size % 2 else size - 1)
-    return gaussian_blur(x, [kernel, kernel], [sigma, sigma]) if kernel >= 3 else x.clone()
+    if kernel < 3:
+        return x.clone()
+    # Imported here: torchvision takes over a second to import, which only a blurred input should cost.
+    from torchvision.transforms.functional import gaussian_blur
+
+    return gaussian_blur(x, [kernel, kernel], [sigma, sigma])
 
 
 def noise(x: torch.Tensor, spec: ModelSpec | None, seed: int = 0) -> torch.Tensor:
