@@ -89,7 +89,7 @@ def home() -> None:
                 st.page_link(path, label=f"**{label}**: {blurb}")
 
 
-start_warmup()  # once per process, in the background: the default model and first page's results
+start_warmup()  # started with the server under app.py; here for a server run on home.py itself (once per process)
 moved_notice()  # behind `python -m udl_viz serve`: this session came over from a process that stopped
 lecture.set_steps([
     lecture.Step(path, page_slug(path), label, LECTURE_SETTINGS.get(path, {}))
