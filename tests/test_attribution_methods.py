@@ -66,6 +66,12 @@ def test_occlusion_of_a_linear_model_is_each_pixels_contribution(linear, x):
     assert result.extras["patches"] == H * W
 
 
+def test_occlusion_refuses_a_stride_past_its_patch_with_a_message(linear, x):
+    """Patches 1 px wide every 2 px would leave pixels uncovered (captum asserts; a student gets a sentence)."""
+    with pytest.raises(ValueError, match=r"stride \(2 px\) is larger than the patch \(1 px\)"):
+        get_method("occlusion").attribute(linear, x, 0, window=1, stride=2)
+
+
 class TinyCam(nn.Module):
     """conv 1×1 (2 channels) → ReLU → global average pool → linear: Grad-CAM by hand is easy."""
 

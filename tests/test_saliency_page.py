@@ -133,3 +133,13 @@ def test_side_by_side_tiles_fill_one_by_one_cheapest_first(monkeypatch, private_
     assert drawn == ["saliency_tile_quick", "saliency_tile_middling", "saliency_tile_slow"]
     titles = [t.split("<br>")[0] for t in _titles(at)]
     assert titles[-3:] == ["Fake quick", "Fake middling", "Fake slow"]
+
+
+def test_an_occlusion_stride_past_the_patch_gets_a_message_not_an_exception():
+    at = _app("digits_cnn").run()
+    at.selectbox(key="saliency_method").set_value("occlusion").run()
+    at.slider(key="saliency_digits_cnn_occlusion_window").set_value(1)
+    at.slider(key="saliency_digits_cnn_occlusion_stride").set_value(4).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Occlusion: The stride (4 px) is larger than the patch (1 px): some "
+                                           "pixels would never be covered. Use a stride up to the patch size."]

@@ -39,6 +39,9 @@ class Occlusion(Attribution):
         c, h, w = x.shape[-3:]
         if window > min(h, w):
             raise ValueError(f"The patch ({window} px) is larger than the image ({h}×{w}).")
+        if stride > window:
+            raise ValueError(f"The stride ({stride} px) is larger than the patch ({window} px): "
+                             "some pixels would never be covered. Use a stride up to the patch size.")
         batch = heap_batch(model, x, BATCH)
         with torch.inference_mode():
             attr = CaptumOcclusion(model).attribute(
