@@ -12,6 +12,7 @@ EfficientNet-Lite0's largest activation is then 77 MB and 48 MB, which glibc map
 from __future__ import annotations
 
 import argparse
+import copy
 import importlib
 import resource
 import statistics
@@ -50,7 +51,7 @@ def main() -> None:
     warnings.filterwarnings("ignore", message="Input Tensor .* did not already require gradients")
     torch.set_num_threads(args.threads)
     spec = get_spec(DEFAULT_MODEL)
-    model = load_model(spec.name)
+    model = copy.deepcopy(load_model(spec.name))  # a copy stays in torch (bench_engines.py times ONNX Runtime)
     modules = {m: importlib.import_module(f"udl_viz.attribution.{name}") for m, name in FORMER.items()}
     x0 = torch.zeros(1, 3, spec.input_size, spec.input_size)
     print(f"{spec.name}: heap batch {heap_batch(model, x0, 16)}; former batches "

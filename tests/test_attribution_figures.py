@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import io
+
 import numpy as np
+from PIL import Image
 
 from udl_viz.attribution.faithfulness import Curve
 from udl_viz.figures.saliency import (
@@ -13,6 +17,7 @@ from udl_viz.figures.saliency import (
     display_map,
     faithfulness_figure,
     map_grid_figure,
+    map_tile_figure,
     saliency_figure,
     sanity_correlation_figure,
 )
@@ -64,3 +69,14 @@ def test_auc_scatter_and_sanity_chart():
     assert fig.data[0].x == (0.1,) and fig.layout.xaxis.title.text.startswith("deletion AUC")
     fig = sanity_correlation_figure({"Grad-CAM": (["output layer", "conv3"], [0.2, 0.1])}, "Sanity")
     assert list(fig.data[0].x) == ["trained model", "output layer", "conv3"] and fig.data[0].y[0] == 1.0
+
+
+def test_photos_under_maps_are_pngs_the_browser_decodes_pixel_for_pixel():
+    pixels = np.random.default_rng(0).integers(0, 256, (12, 10, 3), dtype=np.uint8)
+    tile = map_tile_figure(pixels, np.ones((12, 10)), "Occlusion<br>1 fwd")
+    photo = tile.data[0]
+    assert photo.type == "image" and photo.z is None and photo.hoverinfo == "skip"
+    assert photo.source.startswith("data:image/png;base64,")
+    decoded = Image.open(io.BytesIO(base64.b64decode(photo.source.split(",", 1)[1])))
+    assert decoded.mode == "RGB" and np.array_equal(np.asarray(decoded), pixels)
+    assert tile.data[1].z.shape == (12, 10)  # the map over it, pixel for pixel

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 import torch
 from torch import nn
@@ -51,7 +53,8 @@ def test_lite0_methods_never_make_a_tensor_glibc_would_map_fresh(method, setting
     from udl_viz.models import get_spec, load_model
 
     spec = get_spec("efficientnet_lite0")
-    model, seen = load_model(spec.name), []
+    # a copy: its weights are not the registry's, so occlusion stays in torch too (test_accelerate.py)
+    model, seen = copy.deepcopy(load_model(spec.name)), []
 
     def record(_module, _inputs, output):
         if isinstance(output, torch.Tensor):

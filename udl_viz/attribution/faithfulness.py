@@ -17,7 +17,9 @@ from torch import nn
 
 from udl_viz.attribution import inputs
 from udl_viz.batching import heap_batch
+from udl_viz.hooks import private_view
 from udl_viz.progress import Progress, report
+from udl_viz.runtime import ACCELERATED_BATCH, accelerate
 
 #: Images per forward at most; fewer where the activations would not fit the allocator's heaps.
 BATCH = 16
@@ -70,8 +72,12 @@ def target_probs(model: nn.Module, images: torch.Tensor, target: int, batch_size
                  progress: Progress | None = None) -> np.ndarray:
     """Softmax probability of ``target`` for each image, in batches, without gradients (progress in images).
 
-    ``batch_size`` defaults to ``BATCH`` or fewer (``udl_viz.batching.heap_batch``).
+    ``batch_size`` defaults to ``BATCH`` or fewer (``udl_viz.batching.heap_batch``) in torch. Forward
+    only, so a registry model runs in ONNX Runtime (``runtime.accelerate``) when it gives torch's outputs.
     """
+    model = private_view(model)
+    if accelerate(model, images) == "onnxruntime":
+        batch_size = batch_size or ACCELERATED_BATCH
     batch_size = batch_size or heap_batch(model, images, BATCH)
     out = []
     with torch.inference_mode():

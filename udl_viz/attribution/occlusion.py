@@ -10,8 +10,9 @@ from udl_viz.attribution import inputs
 from udl_viz.attribution.base import Attribution, Setting
 from udl_viz.batching import heap_batch
 from udl_viz.models.spec import ModelSpec
+from udl_viz.runtime import ACCELERATED_BATCH, accelerate
 
-#: Patches per forward at most; fewer where the activations would not fit the allocator's heaps.
+#: Patches per forward at most in torch; fewer where the activations would not fit the allocator's heaps.
 BATCH = 16
 
 
@@ -42,10 +43,13 @@ class Occlusion(Attribution):
         if stride > window:
             raise ValueError(f"The stride ({stride} px) is larger than the patch ({window} px): "
                              "some pixels would never be covered. Use a stride up to the patch size.")
-        batch = heap_batch(model, x, BATCH)
+        # Forward only: it may run in ONNX Runtime (``runtime.accelerate``), 2.5x torch here (bench_engines.py).
+        engine = accelerate(model, x)
+        batch = ACCELERATED_BATCH if engine == "onnxruntime" else heap_batch(model, x, BATCH)
         with torch.inference_mode():
             attr = CaptumOcclusion(model).attribute(
                 x, sliding_window_shapes=(c, window, window), strides=(c, stride, stride),
                 baselines=inputs.grey(x), target=target, perturbations_per_eval=batch)
         # Every channel of a patch gets the same score drop: average them instead of summing.
-        return attr[0].mean(0), {"patches": ((h - window) // stride + 1) * ((w - window) // stride + 1)}
+        return attr[0].mean(0), {"patches": ((h - window) // stride + 1) * ((w - window) // stride + 1),
+                                 "engine": engine}

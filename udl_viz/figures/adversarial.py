@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from udl_viz import style
+from udl_viz.figures.images import photo
 
 if TYPE_CHECKING:
     from udl_viz.adversarial.attack import AttackResult
@@ -50,7 +51,7 @@ def attack_figure(result: AttackResult, title: str) -> go.Figure:
         f"change ×{amplification(result)}<br>(grey = none)",
         f"adversarial<br>{result.adversarial_top[0].label} {result.adv_prob:.0%}"])
     for col, pixels in ((1, rgb(result.original)), (2, amplified(result)), (3, rgb(result.adversarial))):
-        fig.add_trace(go.Image(z=pixels, hoverinfo="skip"), row=1, col=col)
+        fig.add_trace(photo(pixels), row=1, col=col)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     fig.update_layout(title=title, height=430, margin={"l": 10, "r": 10, "t": 130, "b": 10})
@@ -91,7 +92,7 @@ def gradcam_figure(result: AttackResult, maps: tuple[np.ndarray, np.ndarray], ti
         f"original<br>explains '{result.original_top[0].label}'",
         f"adversarial<br>explains '{result.adversarial_top[0].label}'"])
     for col, (pixels, cam) in enumerate(((result.original, maps[0]), (result.adversarial, maps[1])), start=1):
-        fig.add_trace(go.Image(z=rgb(pixels), hoverinfo="skip"), row=1, col=col)
+        fig.add_trace(photo(rgb(pixels)), row=1, col=col)
         fig.add_trace(go.Heatmap(z=cam / (float(cam.max()) or 1.0), coloraxis="coloraxis", opacity=opacity,
                                  hovertemplate="x=%{x} y=%{y}<br>Grad-CAM=%{z:.2f}<extra></extra>"), row=1, col=col)
     fig.update_xaxes(visible=False)

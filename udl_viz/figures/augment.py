@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from udl_viz import style
+from udl_viz.figures.images import photo
 
 if TYPE_CHECKING:
     from udl_viz.augment.digits import DigitTransformReport
@@ -34,7 +35,7 @@ def variant_grid_figure(results: Sequence[VariantResult], title: str, *, opacity
                         horizontal_spacing=0.02, vertical_spacing=0.08 if rows > 1 else 0.02)
     for i, r in enumerate(results):
         row, col = i // columns + 1, i % columns + 1
-        fig.add_trace(go.Image(z=r.pixels, hoverinfo="skip"), row=row, col=col)
+        fig.add_trace(photo(r.pixels), row=row, col=col)
         if r.cam is not None:
             cam = r.cam / (float(r.cam.max()) or 1.0)  # each map relative to its own peak
             fig.add_trace(go.Heatmap(z=cam, coloraxis="coloraxis", opacity=opacity,

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from udl_viz import style
-from udl_viz.figures.images import overlay_figure
+from udl_viz.figures.images import overlay_figure, photo
 
 if TYPE_CHECKING:
     from udl_viz.attribution.faithfulness import Curve
@@ -73,7 +73,7 @@ def map_tile_figure(pixels: np.ndarray, heat: np.ndarray, title: str, *, opacity
 
 def _tile_traces(pixels: np.ndarray, heat: np.ndarray, name: str, opacity: float,
                  absolute: bool) -> tuple[go.Image, go.Heatmap]:
-    return (go.Image(z=pixels, hoverinfo="skip"),
+    return (photo(pixels),
             go.Heatmap(z=_normalised(display_map(heat, absolute)), coloraxis="coloraxis", opacity=opacity,
                        hovertemplate=f"{name.split('<br>')[0]}<br>x=%{{x}} y=%{{y}}"
                                      "<br>relative value=%{z:.2f}<extra></extra>"))

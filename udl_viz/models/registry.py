@@ -75,11 +75,15 @@ def get_spec(name: str, *, task: str | None = None) -> ModelSpec:
 
 def load_model(name: str, *, task: str | None = None) -> nn.Module:
     """Build the named model in eval mode, or raise ``ModelUnavailable`` with the plain reason."""
+    from udl_viz.runtime import publish
+
     spec = get_spec(name, task=task)
     try:
-        return spec.build()
+        model = spec.build()
     except ModelUnavailable:
         raise
     except Exception as exc:  # download failures, missing files, corrupt weights
         reason = spec.unavailable_reason() or str(exc)
         raise ModelUnavailable(f"{spec.title} cannot be loaded: {reason} ({type(exc).__name__}: {exc})") from exc
+    publish(model)
+    return model
