@@ -10,6 +10,7 @@ from PIL import Image
 from scipy.stats import spearmanr
 from torch import nn
 
+from udl_viz.folding import activations_in_place, fold_batchnorm
 from udl_viz.lime_image import (
     ALGORITHMS,
     BatchClassifier,
@@ -23,7 +24,6 @@ from udl_viz.lime_image import (
     run_seeds,
     segment,
 )
-from udl_viz.lime_image.classifier import activations_in_place, fold_batchnorm
 from udl_viz.lime_image.explainer import hide_colour
 from udl_viz.models import get_spec, load_model
 

@@ -99,10 +99,10 @@ def accelerate(view: nn.Module, x: torch.Tensor) -> str:
     "onnxruntime" or "torch". ``view`` must be a private view (``hooks.private_view``): its
     ``forward`` is replaced; its hooks stay and see every call.
     """
-    first = next(view.parameters(), None)
-    published = None if first is None else _PUBLISHED.get(first)
-    if published is None or published[0] != _tensor_ids(view):
+    first = published_first(view)
+    if first is None:
         return "torch"
+    published = _PUBLISHED[first]
     with _SESSIONS_LOCK:  # sessions asking at once wait for one export
         if not published[1]:
             from udl_viz.units.cache import model_fingerprint
@@ -125,6 +125,13 @@ def accelerate(view: nn.Module, x: torch.Tensor) -> str:
 
     view.forward = forward
     return "onnxruntime"
+
+
+def published_first(model: nn.Module) -> torch.Tensor | None:
+    """The first tensor of ``model`` when all its tensors are published weights (``publish``), else None."""
+    first = next(model.parameters(), None)
+    published = None if first is None else _PUBLISHED.get(first)
+    return first if published is not None and published[0] == _tensor_ids(model) else None
 
 
 def _tensor_ids(model: nn.Module) -> tuple[int, ...]:

@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from udl_viz.attribution.base import Attribution, Setting
+from udl_viz.folding import speed_up
 from udl_viz.lime_image import (
     ALGORITHM,
     HIDE,
@@ -21,7 +22,6 @@ from udl_viz.lime_image import (
     explain,
     segment,
 )
-from udl_viz.lime_image.classifier import speed_up
 from udl_viz.models.spec import ModelSpec
 
 
