@@ -11,13 +11,10 @@ EfficientNet-Lite0's largest activation is then 77 MB and 48 MB, which glibc map
 
 from __future__ import annotations
 
-import argparse
 import copy
 import importlib
 import resource
-import statistics
 import sys
-import threading
 import time
 import warnings
 from pathlib import Path
@@ -26,16 +23,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_pages import held_out_photos  # noqa: E402
+from benchmarks.script_thread import in_script_thread, median_line, photo_arguments  # noqa: E402
 
 #: Each method's module; its ``BATCH``, now ``heap_batch``'s cap, is the fixed batch it used before.
 FORMER = {"occlusion": "occlusion", "smoothgrad": "smoothgrad", "ig": "integrated_gradients"}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--photos", type=int, default=3, help="held-out photos, each explained by both")
-    parser.add_argument("--threads", type=int, default=2, help="torch threads")
-    args = parser.parse_args()
+    args = photo_arguments(__doc__.splitlines()[0], photos=3)
 
     from udl_viz.allocator import keep_freed_memory
 
@@ -82,11 +77,9 @@ def main() -> None:
                 ratios[method].append(old_s / new_s)
                 print(f"  {method:10s} former batch {old_s:5.2f} s ({old_f:>9,} faults)   "
                       f"heap batch {new_s:5.2f} s ({new_f:>9,} faults)   {old_s / new_s:.2f}x")
-        print("median: " + ", ".join(f"{m} {statistics.median(r):.2f}x" for m, r in ratios.items()))
+        print(median_line(ratios))
 
-    worker = threading.Thread(target=run, name="like-a-streamlit-script-thread")
-    worker.start()
-    worker.join()
+    in_script_thread(run)
 
 
 if __name__ == "__main__":

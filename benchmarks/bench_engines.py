@@ -12,11 +12,8 @@ export is done before timing and printed.
 
 from __future__ import annotations
 
-import argparse
 import copy
-import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -24,13 +21,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_pages import held_out_photos  # noqa: E402
+from benchmarks.script_thread import in_script_thread, median_line, photo_arguments  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--photos", type=int, default=4, help="held-out photos, each done by both engines")
-    parser.add_argument("--threads", type=int, default=2, help="torch threads")
-    args = parser.parse_args()
+    args = photo_arguments(__doc__.splitlines()[0], photos=4)
 
     import numpy as np
     import torch
@@ -83,11 +78,9 @@ def main() -> None:
                 ratios[name].append(seconds["torch"] / seconds["onnxruntime"])
                 print(f"  {name:18s} torch {seconds['torch']:5.2f} s   onnxruntime {seconds['onnxruntime']:5.2f} s   "
                       f"{ratios[name][-1]:.2f}x   largest difference {gap:.1e} of the largest value")
-        print("median: " + ", ".join(f"{m} {statistics.median(r):.2f}x" for m, r in ratios.items()))
+        print(median_line(ratios))
 
-    worker = threading.Thread(target=run, name="like-a-streamlit-script-thread")
-    worker.start()
-    worker.join()
+    in_script_thread(run)
 
 
 if __name__ == "__main__":
