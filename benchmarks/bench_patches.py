@@ -24,8 +24,9 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from udl_viz.fingerprint import model_fingerprint  # noqa: E402
 from udl_viz.models import get_spec, load_model  # noqa: E402
-from udl_viz.units.cache import load_cached, model_fingerprint, unit_indexes  # noqa: E402
+from udl_viz.units.cache import load_cached, unit_indexes  # noqa: E402
 from udl_viz.units.collections import batches, crop_pixels, folder_collection, photo_collection  # noqa: E402
 from udl_viz.units.index import build_indexes  # noqa: E402
 from udl_viz.units.receptive import OUTPUT  # noqa: E402

@@ -9,6 +9,7 @@ from torch import nn
 
 from udl_viz import folding
 from udl_viz.attribution import get_method, integrated_gradients, smoothgrad
+from udl_viz.fingerprint import publish
 from udl_viz.hooks import private_view
 
 SHAPE = (3, 32, 32)
@@ -35,11 +36,9 @@ def probes(monkeypatch) -> list:
 
 
 def test_published_weights_are_folded_once_then_from_the_plan(probes, monkeypatch):
-    from udl_viz import runtime
-
     monkeypatch.setattr(folding, "_PLANS", type(folding._PLANS)())
     net = conv_net()
-    runtime.publish(net)
+    publish(net)
     x = torch.randn(4, *SHAPE)
     first, second = (folding.speed_up(private_view(net), SHAPE) for _ in range(2))
     assert len(probes) == 2  # the first view's two checks only

@@ -7,10 +7,10 @@ import json
 import torch
 
 from udl_viz.cli import main
+from udl_viz.fingerprint import model_fingerprint
 from udl_viz.images import load_image
 from udl_viz.models import get_spec, load_model
 from udl_viz.runtime import Forward
-from udl_viz.units.cache import model_fingerprint
 
 
 def test_predict_matches_plain_torch_top1_on_the_imagenet_sample(shared_data, private_cache, capsys):

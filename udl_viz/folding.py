@@ -3,7 +3,7 @@
 Both change only the given module tree (folding makes new weight tensors), so a private view of
 a shared model (``hooks.private_view``) may be sped up without touching the model. Each is checked
 on a fixed probe batch (run with ``forward``, so hooks on the view itself do not see it) and
-undone if the logits change. For a registry's published weights (``runtime.publish``) the outcome
+undone if the logits change. For a registry's published weights (``fingerprint.publish``) the outcome
 is remembered, so the next view of them is changed without the probes (0.1-0.25 s on
 EfficientNet-Lite0, about a tenth of a SmoothGrad map).
 """
@@ -17,7 +17,7 @@ from torch import nn
 from torch.nn.utils.fusion import fuse_conv_bn_weights
 from torch.utils.weak import WeakIdKeyDictionary
 
-from udl_viz.runtime import published_first
+from udl_viz.fingerprint import published_first
 
 #: What ``speed_up`` did to views of published weights, by their first tensor, then (input shape, in place).
 _PLANS = WeakIdKeyDictionary()

@@ -13,7 +13,7 @@ fails, the runner falls back to torch and says why in ``Forward.reason``.
 
 Forward-only attribution work (occlusion, the deletion/insertion curves) runs a private view
 of the model; ``accelerate(view, x)`` routes that view's forward through ONNX Runtime when its
-weights are a registry's published ones (``publish``, done by ``models.load_model``): the view's
+weights are a registry's published ones (``fingerprint.publish``, done by ``models.load_model``): the view's
 own hooks (the pass counter) still see every call. Other weights (a session's fine-tuned model,
 a sanity check's randomised copy) stay in torch, so nothing is exported for weights seen once.
 """
@@ -31,9 +31,9 @@ from typing import TypeVar
 import numpy as np
 import torch
 from torch import nn
-from torch.utils.weak import WeakIdKeyDictionary
 
 from udl_viz.batching import probing
+from udl_viz.fingerprint import published_fingerprint
 from udl_viz.hooks import capture, private_view
 from udl_viz.models.spec import ModelSpec
 
@@ -49,8 +49,6 @@ TOLERANCE = 1e-4
 #: Images per call through an accelerated view (``accelerate``): batches of 2 to 6 were equally fast
 #: for occlusion on EfficientNet-Lite0, 1 slower.
 ACCELERATED_BATCH = 4
-#: Published weights by their first tensor (shared by every private view): fingerprint, once computed.
-_PUBLISHED = WeakIdKeyDictionary()
 #: ONNX Runtime sessions of published weights by (fingerprint, input shape); None where torch must stay.
 _SESSIONS: dict[tuple[str, tuple[int, ...]], object] = {}
 _SESSIONS_LOCK = threading.Lock()
@@ -60,7 +58,7 @@ class Forward:
     """``forward(x)`` -> ``[logits, *layer outputs]`` as float32 numpy arrays, for a (N, C, H, W) batch.
 
     ``engine`` is "onnxruntime" or "torch"; ``batch_size`` the batch that is fastest per image;
-    ``reason`` says why torch is used. ``fingerprint`` (``udl_viz.units.cache.model_fingerprint``)
+    ``reason`` says why torch is used. ``fingerprint`` (``udl_viz.fingerprint.model_fingerprint``)
     keys the exported file; without it the runner uses torch.
     """
 
@@ -84,31 +82,19 @@ class Forward:
         return [t.numpy() for t in _torch_forward(self.model, self.layers, torch.as_tensor(x))]
 
 
-def publish(model: nn.Module) -> None:
-    """Mark ``model``'s weights as a registry's published ones, never changed in place (see ``accelerate``)."""
-    first = next(model.parameters(), None)
-    if first is not None:
-        _PUBLISHED[first] = [_tensor_ids(model), ""]
-
-
 def accelerate(view: nn.Module, x: torch.Tensor) -> str:
     """Run the private ``view``'s forward in ONNX Runtime for inputs shaped like ``x``, if it may and matches.
 
-    Only for forward-only work on published weights (``publish``): every tensor of ``view`` must be
+    Only for forward-only work on published weights (``fingerprint.publish``): every tensor of ``view`` must be
     one of theirs (a fine-tuned copy sharing the backbone is not). Returns the engine now used,
     "onnxruntime" or "torch". ``view`` must be a private view (``hooks.private_view``): its
     ``forward`` is replaced; its hooks stay and see every call.
     """
-    first = published_first(view)
-    if first is None:
+    fingerprint = published_fingerprint(view)
+    if fingerprint is None:
         return "torch"
-    published = _PUBLISHED[first]
+    key = (fingerprint, tuple(x.shape[1:]))
     with _SESSIONS_LOCK:  # sessions asking at once wait for one export
-        if not published[1]:
-            from udl_viz.units.cache import model_fingerprint
-
-            published[1] = model_fingerprint(view)
-        key = (published[1], tuple(x.shape[1:]))
         if key not in _SESSIONS:
             try:
                 with probing():  # export and check are udl_viz's own forwards, not the caller's work
@@ -125,17 +111,6 @@ def accelerate(view: nn.Module, x: torch.Tensor) -> str:
 
     view.forward = forward
     return "onnxruntime"
-
-
-def published_first(model: nn.Module) -> torch.Tensor | None:
-    """The first tensor of ``model`` when all its tensors are published weights (``publish``), else None."""
-    first = next(model.parameters(), None)
-    published = None if first is None else _PUBLISHED.get(first)
-    return first if published is not None and published[0] == _tensor_ids(model) else None
-
-
-def _tensor_ids(model: nn.Module) -> tuple[int, ...]:
-    return tuple(id(t) for t in (*model.parameters(), *model.buffers()))
 
 
 def prefetched(items: Iterator[T], ahead: int = 2) -> Iterator[T]:

@@ -123,7 +123,8 @@ def run(args: argparse.Namespace) -> int:
     from udl_viz.cli.args import Refused
     from udl_viz.cli.jsonl import emit
     from udl_viz.cli.loading import registry_model
-    from udl_viz.units.cache import model_fingerprint, unit_indexes
+    from udl_viz.fingerprint import model_fingerprint
+    from udl_viz.units.cache import unit_indexes
     from udl_viz.units.collections import folder_collection
     from udl_viz.units.export import MANIFEST, export_patches
     from udl_viz.units.index import DEFAULT_K, build_indexes

@@ -37,10 +37,10 @@ def run(args: argparse.Namespace) -> int:
 
     from udl_viz.cli.jsonl import emit
     from udl_viz.cli.loading import registry_model
+    from udl_viz.fingerprint import model_fingerprint
     from udl_viz.images import ImageError, load_image
     from udl_viz.inference import top_k
     from udl_viz.runtime import Forward
-    from udl_viz.units.cache import model_fingerprint
 
     spec, model = registry_model(args.model)
     names = spec.class_names()

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from torch import nn
 
+from udl_viz.fingerprint import publish
 from udl_viz.models import (
     digits,
     efficientnet_lite,
@@ -75,8 +76,6 @@ def get_spec(name: str, *, task: str | None = None) -> ModelSpec:
 
 def load_model(name: str, *, task: str | None = None) -> nn.Module:
     """Build the named model in eval mode, or raise ``ModelUnavailable`` with the plain reason."""
-    from udl_viz.runtime import publish
-
     spec = get_spec(name, task=task)
     try:
         model = spec.build()

@@ -10,11 +10,11 @@ from PIL import Image
 from torch import nn
 
 from udl_viz.activations import LayerActivations, layer_activations
+from udl_viz.fingerprint import model_fingerprint
 from udl_viz.images import content_hash
 from udl_viz.inference import predict
 from udl_viz.models import ModelSpec, get_spec, load_model
 from udl_viz.result_cache import shared_result
-from udl_viz.units.cache import model_fingerprint
 
 SESSION_MODELS_KEY = "session_models"
 T = TypeVar("T")

@@ -12,12 +12,13 @@ from PIL import Image
 from torch import nn
 
 from udl_viz.figures.units import ascent_figure, patch_grid_figure, source_figure, synthesis_figure
+from udl_viz.fingerprint import model_fingerprint
 from udl_viz.images import ImageError
 from udl_viz.models import ModelSpec
 from udl_viz.ui.layout import show_figure
 from udl_viz.ui.progress import progress_bar
 from udl_viz.ui.sidebar import uploaded_images
-from udl_viz.units.cache import folder_indexes, load_cached, model_fingerprint, unit_indexes
+from udl_viz.units.cache import folder_indexes, load_cached, unit_indexes
 from udl_viz.units.collections import (
     Collection,
     crop_pixels,

@@ -10,33 +10,17 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import weakref
 from collections.abc import Sequence
 from pathlib import Path
 
-import torch
 from torch import nn
 
+from udl_viz.fingerprint import model_fingerprint
 from udl_viz.models.spec import ModelSpec
 from udl_viz.progress import Progress
 from udl_viz.result_cache import cache_dir
 from udl_viz.units.collections import Collection
 from udl_viz.units.index import DEFAULT_K, UnitIndex, build_indexes
-
-_FINGERPRINTS: weakref.WeakKeyDictionary[nn.Module, str] = weakref.WeakKeyDictionary()
-
-
-def model_fingerprint(model: nn.Module) -> str:
-    """A hash of every weight and buffer of the model (computed once per model object)."""
-    known = _FINGERPRINTS.get(model)
-    if known is None:
-        digest = hashlib.sha1()
-        for name, tensor in model.state_dict().items():
-            digest.update(name.encode())
-            if tensor.numel():
-                digest.update(tensor.detach().cpu().reshape(-1).contiguous().view(torch.uint8).numpy())
-        known = _FINGERPRINTS[model] = digest.hexdigest()[:16]
-    return known
 
 
 def slug(text: str) -> str:

@@ -22,12 +22,12 @@ import torch
 import torchvision.transforms.v2.functional as TF
 from torch import nn
 
+from udl_viz.fingerprint import model_fingerprint
 from udl_viz.hooks import activations, private_view
 from udl_viz.models.spec import ModelSpec
 from udl_viz.progress import Progress, report
 from udl_viz.result_cache import cache_dir
 from udl_viz.settings import Setting
-from udl_viz.units.cache import model_fingerprint
 from udl_viz.units.index import atomic_write, unit_maxima
 from udl_viz.units.receptive import OUTPUT, receptive_field, run_to
 
