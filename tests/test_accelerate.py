@@ -47,12 +47,12 @@ def test_a_target_out_of_range_still_fails_with_the_plain_message(digits):
 def test_weights_that_are_not_all_published_stay_in_torch_and_export_nothing(digits, private_cache):
     spec, model, x = digits
     randomised = copy.deepcopy(model)  # e.g. the sanity check's copy: new tensors
-    assert runtime.accelerate(private_view(randomised), x) == "torch"
+    assert runtime.accelerate(private_view(randomised), x, 16)[0] == "torch"
     head = private_view(model)  # e.g. a fine-tuned model: the backbone's tensors and a new last layer
     name, last = [(n, m) for n, m in head.named_modules() if isinstance(m, nn.Linear)][-1]
     parent, _, attr = name.rpartition(".")
     setattr(head.get_submodule(parent), attr, nn.Linear(last.in_features, 3))
-    assert runtime.accelerate(head, x) == "torch"
+    assert runtime.accelerate(head, x, 16)[0] == "torch"
     assert not (private_cache / "onnx").exists()
 
 
@@ -64,7 +64,7 @@ def test_an_export_that_fails_leaves_the_view_in_torch(digits, monkeypatch):
 
     monkeypatch.setattr(runtime, "_session", broken)
     view = private_view(model)
-    assert runtime.accelerate(view, x) == "torch"
+    assert runtime.accelerate(view, x, 16)[0] == "torch"
     with torch.inference_mode():
         assert torch.equal(view(x), model(x))
 

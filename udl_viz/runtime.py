@@ -12,7 +12,7 @@ keyed by the weights' hash and the requested outputs; if export or the check aga
 fails, the runner falls back to torch and says why in ``Forward.reason``.
 
 Forward-only attribution work (occlusion, the deletion/insertion curves) runs a private view
-of the model; ``accelerate(view, x)`` routes that view's forward through ONNX Runtime when its
+of the model; ``accelerate(view, x, cap)`` routes that view's forward through ONNX Runtime when its
 weights are a registry's published ones (``fingerprint.publish``, done by ``models.load_model``): the view's
 own hooks (the pass counter) still see every call. Other weights (a session's fine-tuned model,
 a sanity check's randomised copy) stay in torch, so nothing is exported for weights seen once.
@@ -32,7 +32,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from udl_viz.batching import probing
+from udl_viz.batching import heap_batch, probing
 from udl_viz.fingerprint import published_fingerprint
 from udl_viz.hooks import capture, private_view
 from udl_viz.models.spec import ModelSpec
@@ -82,17 +82,18 @@ class Forward:
         return [t.numpy() for t in _torch_forward(self.model, self.layers, torch.as_tensor(x))]
 
 
-def accelerate(view: nn.Module, x: torch.Tensor) -> str:
+def accelerate(view: nn.Module, x: torch.Tensor, cap: int) -> tuple[str, int]:
     """Run the private ``view``'s forward in ONNX Runtime for inputs shaped like ``x``, if it may and matches.
 
     Only for forward-only work on published weights (``fingerprint.publish``): every tensor of ``view`` must be
     one of theirs (a fine-tuned copy sharing the backbone is not). Returns the engine now used,
-    "onnxruntime" or "torch". ``view`` must be a private view (``hooks.private_view``): its
-    ``forward`` is replaced; its hooks stay and see every call.
+    "onnxruntime" or "torch", and the batch to call it with: ``ACCELERATED_BATCH``, or in torch
+    ``batching.heap_batch`` with at most ``cap``. ``view`` must be a private view (``hooks.private_view``):
+    its ``forward`` is replaced; its hooks stay and see every call.
     """
     fingerprint = published_fingerprint(view)
     if fingerprint is None:
-        return "torch"
+        return "torch", heap_batch(view, x, cap)
     key = (fingerprint, tuple(x.shape[1:]))
     with _SESSIONS_LOCK:  # sessions asking at once wait for one export
         if key not in _SESSIONS:
@@ -103,14 +104,14 @@ def accelerate(view: nn.Module, x: torch.Tensor) -> str:
                 _SESSIONS[key] = None
     session = _SESSIONS[key]
     if session is None:
-        return "torch"
+        return "torch", heap_batch(view, x, cap)
 
     def forward(batch: torch.Tensor) -> torch.Tensor:
         inputs = np.ascontiguousarray(batch.detach().numpy(), dtype=np.float32)
         return torch.from_numpy(session.run(["logits"], {"x": inputs})[0])
 
     view.forward = forward
-    return "onnxruntime"
+    return "onnxruntime", ACCELERATED_BATCH
 
 
 def prefetched(items: Iterator[T], ahead: int = 2) -> Iterator[T]:

@@ -16,10 +16,9 @@ import torch
 from torch import nn
 
 from udl_viz.attribution import inputs
-from udl_viz.batching import heap_batch
 from udl_viz.hooks import private_view
 from udl_viz.progress import Progress, report
-from udl_viz.runtime import ACCELERATED_BATCH, accelerate
+from udl_viz.runtime import accelerate
 
 #: Images per forward at most; fewer where the activations would not fit the allocator's heaps.
 BATCH = 16
@@ -76,9 +75,8 @@ def target_probs(model: nn.Module, images: torch.Tensor, target: int, batch_size
     only, so a registry model runs in ONNX Runtime (``runtime.accelerate``) when it gives torch's outputs.
     """
     model = private_view(model)
-    if accelerate(model, images) == "onnxruntime":
-        batch_size = batch_size or ACCELERATED_BATCH
-    batch_size = batch_size or heap_batch(model, images, BATCH)
+    _engine, default_batch = accelerate(model, images, BATCH)
+    batch_size = batch_size or default_batch
     out = []
     with torch.inference_mode():
         for start in range(0, len(images), batch_size):

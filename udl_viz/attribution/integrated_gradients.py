@@ -50,7 +50,7 @@ class IntegratedGradients(Attribution):
                 baseline: str, steps: int) -> tuple[torch.Tensor, dict]:
         start = make_baseline(x, baseline, spec)
         batch = heap_batch(model, x, BATCH)
-        speed_up(model, tuple(x.shape[1:]), in_place=False)  # BatchNorm folded: same gradients, ~1.3x faster
+        speed_up(model, tuple(x.shape[1:]), in_place=False)  # BatchNorm folded: same gradients, 1.15-1.25x faster
         attr, delta = CaptumIG(model).attribute(x, baselines=start, target=target, n_steps=steps,
                                                 internal_batch_size=batch,
                                                 return_convergence_delta=True)

@@ -8,9 +8,8 @@ from torch import nn
 
 from udl_viz.attribution import inputs
 from udl_viz.attribution.base import Attribution, Setting
-from udl_viz.batching import heap_batch
 from udl_viz.models.spec import ModelSpec
-from udl_viz.runtime import ACCELERATED_BATCH, accelerate
+from udl_viz.runtime import accelerate
 
 #: Patches per forward at most in torch; fewer where the activations would not fit the allocator's heaps.
 BATCH = 16
@@ -44,8 +43,7 @@ class Occlusion(Attribution):
             raise ValueError(f"The stride ({stride} px) is larger than the patch ({window} px): "
                              "some pixels would never be covered. Use a stride up to the patch size.")
         # Forward only: it may run in ONNX Runtime (``runtime.accelerate``), 2.5x torch here (bench_engines.py).
-        engine = accelerate(model, x)
-        batch = ACCELERATED_BATCH if engine == "onnxruntime" else heap_batch(model, x, BATCH)
+        engine, batch = accelerate(model, x, BATCH)
         with torch.inference_mode():
             attr = CaptumOcclusion(model).attribute(
                 x, sliding_window_shapes=(c, window, window), strides=(c, stride, stride),

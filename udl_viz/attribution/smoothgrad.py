@@ -36,7 +36,7 @@ class SmoothGrad(Attribution):
                 samples: int, noise: float) -> torch.Tensor:
         stdev = noise * float(x.max() - x.min())
         batch = heap_batch(model, x, BATCH)
-        speed_up(model, tuple(x.shape[1:]), in_place=False)  # BatchNorm folded: same gradients, ~1.3x faster
+        speed_up(model, tuple(x.shape[1:]), in_place=False)  # BatchNorm folded: same gradients, 1.15-1.25x faster
         with torch.random.fork_rng():  # the same noise every time, without touching the global RNG
             torch.manual_seed(0)
             return NoiseTunnel(Saliency(model)).attribute(
