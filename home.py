@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from udl_viz.ui import lecture
-from udl_viz.ui.layout import page_setup
+from udl_viz.ui.layout import page_setup, plotly_preloaded
 from udl_viz.ui.replica import moved_notice
 from udl_viz.ui.warmup import start_warmup
 
@@ -103,4 +103,5 @@ for topic, _idea, pages in TOUR:
         navigation[topic] = present
 current = st.navigation(navigation, expanded=True)
 lecture.set_current(current.url_path)
-current.run()
+with plotly_preloaded():  # the browser loads plotly.js while the page computes its first chart
+    current.run()

@@ -31,7 +31,7 @@ def first_visit(browser, url: str, figures: bool = True) -> float:
     start = time.perf_counter()
     page.goto(url)
     if figures:
-        page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=180_000)
+        page.locator("[data-testid='stPlotlyChart'] .main-svg >> visible=true").first.wait_for(timeout=180_000)
     wait_until_rendered(page, settle_ms=100)
     elapsed = time.perf_counter() - start
     context.close()

@@ -98,3 +98,34 @@ def test_shared_link_restores_page_settings():
     assert not at.exception
     assert at.selectbox(key="gd2_surface").value == "himmelblau"
     assert at.slider(key="gd2_steps").value == 300
+
+
+def preloaded_page() -> None:
+    import streamlit as st
+
+    from udl_viz.ui.layout import plotly_preloaded
+
+    with plotly_preloaded():
+        st.title("A page")
+        if st.session_state.get("fail"):
+            raise RuntimeError("the page failed")
+        if st.session_state.get("stop"):
+            st.stop()
+
+
+def test_the_hidden_plotly_chart_comes_on_a_sessions_first_run_and_goes():
+    at = AppTest.from_function(preloaded_page).run()
+    assert not at.exception and at.title[0].value == "A page" and not at.get("plotly_chart")
+    at.session_state["fail"] = True
+    at.run()
+    assert "the page failed" in at.exception[0].value and not at.get("plotly_chart")
+    failed = AppTest.from_function(preloaded_page)
+    failed.session_state["fail"] = True
+    failed.run()
+    assert "the page failed" in failed.exception[0].value and not failed.get("plotly_chart")
+    stopped = AppTest.from_function(preloaded_page)
+    stopped.session_state["stop"] = True
+    stopped.run()
+    assert len(stopped.get("plotly_chart")) == 1  # st.stop() lets nothing more be sent: hidden until the next run
+    stopped.run()
+    assert not stopped.get("plotly_chart")

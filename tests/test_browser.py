@@ -51,9 +51,12 @@ def test_projector_mode_from_the_toggle_and_from_a_link(browser, server):
 
 
 def test_shared_link_restores_model_and_sample(browser, server):
+    from playwright.sync_api import expect
+
     page = open_page(browser, f"{server}/Layer_Activations?model=digits_cnn&sample=Digit+6")
     page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=120_000)
-    assert page.get_by_text("Current image: Digit 6").count() == 1
-    assert page.get_by_text("The model thinks this is 6", exact=False).count() == 1
+    # Waiting assertions: a chart can be drawn before the sidebar's last text arrives.
+    expect(page.get_by_text("Current image: Digit 6")).to_have_count(1, timeout=30_000)
+    expect(page.get_by_text("The model thinks this is 6", exact=False)).to_have_count(1, timeout=30_000)
     assert exceptions(page) == []
     page.close()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -13,6 +15,8 @@ from udl_viz.ui import lecture
 
 #: Session-state key and URL query parameter of the projector toggle (``?projector=true``).
 PROJECTOR_KEY = "projector"
+#: Key (and CSS class ``st-key-…``) of the hidden container ``plotly_preloaded`` sends first.
+PRELOAD_KEY = "udl_plotly_preload"
 
 
 def projector_mode() -> bool:
@@ -20,6 +24,31 @@ def projector_mode() -> bool:
     if PROJECTOR_KEY in st.session_state:
         return bool(st.session_state[PROJECTOR_KEY])
     return st.query_params.get(PROJECTOR_KEY, "").lower() == "true"
+
+
+@contextmanager
+def plotly_preloaded() -> Iterator[None]:
+    """Run a session's first page inside the block with an empty chart hidden at its top, removed at the end.
+
+    streamlit's browser code loads plotly.js (4.7 MB to parse and run) only once a page's first chart
+    arrives, after the server has computed it; an empty chart sent before the page's work has the
+    browser load it meanwhile: a new browser's first page on ``streamlit run app.py``, opened as it
+    starts, 4.4-4.7 s instead of 4.6-5.2 s (``benchmarks/bench_first_page.py``, taking turns). Later runs
+    of the session already have plotly.js.
+    A page that calls ``st.stop()`` cannot send the removal: the hidden chart then goes at the next run.
+    """
+    if st.session_state.get(PRELOAD_KEY):
+        yield
+        return
+    st.session_state[PRELOAD_KEY] = True
+    slot = st.empty()
+    with slot.container(key=PRELOAD_KEY):
+        st.html(f"<style>.st-key-{PRELOAD_KEY} {{display: none}}</style>")
+        st.plotly_chart(go.Figure())
+    try:
+        yield
+    finally:
+        slot.empty()
 
 
 def page_setup(title: str, caption: str, icon: str = "🔬") -> None:
