@@ -7,62 +7,63 @@ import streamlit as st
 from udl_viz.ui import lecture
 from udl_viz.ui.layout import page_setup, plotly_preloaded
 from udl_viz.ui.replica import moved_notice
-from udl_viz.ui.warmup import start_warmup
+from udl_viz.ui.warmup import start_warmup, visitor_arrived
 
 ROOT = Path(__file__).parent
 
 #: (course topic, one-line idea, [(page file, link label, what you do there)]).
 TOUR = [
     ("What a CNN sees", "Every layer turns the image into feature maps; early ones find edges, later ones parts.", [
-        ("pages/01_Layer_Activations.py", "Layer activations",
+        ("app_pages/01_Layer_Activations.py", "Layer activations",
          "feature maps of any layer for your photo, and the first layer's filters"),
-        ("pages/02_Unit_Patches.py", "What a unit has learned",
+        ("app_pages/02_Unit_Patches.py", "What a unit has learned",
          "the image patches that excite one channel most, and the image it dreams up"),
     ]),
     ("Explaining predictions", "Which pixels made the network say *husky*? Is it the dog, or the snow?", [
-        ("pages/03_Saliency_Maps.py", "Saliency maps",
+        ("app_pages/03_Saliency_Maps.py", "Saliency maps",
          "gradients, SmoothGrad, Integrated Gradients, Grad-CAM, occlusion, side by side and scored"),
-        ("pages/04_LIME.py", "LIME", "which superpixels drive the prediction: the husky-vs-wolf lesson"),
+        ("app_pages/04_LIME.py", "LIME", "which superpixels drive the prediction: the husky-vs-wolf lesson"),
     ]),
     ("Inside RNNs", "An RNN is a dense layer in a for loop, with some memory.", [
-        ("pages/05_RNN_Sentiment.py", "RNN sentiment", "watch the memory change word by word: SimpleRNN, LSTM and GRU"),
-        ("pages/06_RNN_Time_Series.py", "RNN time series",
+        ("app_pages/05_RNN_Sentiment.py", "RNN sentiment",
+         "watch the memory change word by word: SimpleRNN, LSTM and GRU"),
+        ("app_pages/06_RNN_Time_Series.py", "RNN time series",
          "forecast a real series and compare with a feed-forward baseline"),
     ]),
     ("Word embeddings", "Self-supervised learning: predict a word's neighbours and meaning emerges.", [
-        ("pages/07_Word_Embeddings.py", "Word embeddings",
+        ("app_pages/07_Word_Embeddings.py", "Word embeddings",
          "skip-gram pairs, negative sampling and an embedding space to explore"),
     ]),
     ("How networks learn", "Gradient descent is a skier who only feels the slope under their feet.", [
-        ("pages/08_Gradient_Descent.py", "Gradient descent",
+        ("app_pages/08_Gradient_Descent.py", "Gradient descent",
          "optimizers racing on 1D and 2D loss surfaces, SGD against mini-batch"),
-        ("pages/09_Loss_Landscape.py", "Loss landscape", "a real network's loss surface and its training path"),
+        ("app_pages/09_Loss_Landscape.py", "Loss landscape", "a real network's loss surface and its training path"),
     ]),
     ("Learning from little data", "Augment what you have, and reuse what a big network already knows.", [
-        ("pages/10_Data_Augmentation.py", "Data augmentation",
+        ("app_pages/10_Data_Augmentation.py", "Data augmentation",
          "which transformations keep the label, and which turn a 6 into a 9"),
-        ("pages/11_Fine_Tuning.py", "Fine-tuning", "train a new head on a few images of your own, in seconds"),
+        ("app_pages/11_Fine_Tuning.py", "Fine-tuning", "train a new head on a few images of your own, in seconds"),
     ]),
     ("Generative models", "A counterfeiter and a cop: the generator learns to make data the discriminator "
      "cannot tell from real.", [
-        ("pages/12_Generative_Models.py", "Generative models", "a 2-D GAN playground, a GAN learning digits live, "
+        ("app_pages/12_Generative_Models.py", "Generative models", "a 2-D GAN playground, a GAN learning digits live, "
          "and a VAE's latent map"),
     ]),
     ("The deepest problem", "A confident network can be fooled by a change you cannot see, or by turning the photo.", [
-        ("pages/13_Fooling_the_Network.py", "Fooling the network", "adversarial examples: an invisible change flips "
-         "the answer, and the trick carries over to another network"),
+        ("app_pages/13_Fooling_the_Network.py", "Fooling the network",
+         "adversarial examples: an invisible change flips the answer, and the trick carries over to another network"),
     ]),
 ]
 
 #: Query settings that open a lecture step on its lesson (the page's defaults otherwise).
 LECTURE_SETTINGS = {
-    "pages/03_Saliency_Maps.py": {"saliency_section": "One method", "saliency_method": "gradcam"},
-    "pages/10_Data_Augmentation.py": {"sample": "Coffee cup"},
+    "app_pages/03_Saliency_Maps.py": {"saliency_section": "One method", "saliency_method": "gradcam"},
+    "app_pages/10_Data_Augmentation.py": {"sample": "Coffee cup"},
 }
 
 
 def page_slug(path: str) -> str:
-    """URL path of a page file: ``pages/01_Layer_Activations.py`` -> ``Layer_Activations``."""
+    """URL path of a page file: ``app_pages/01_Layer_Activations.py`` -> ``Layer_Activations``."""
     return Path(path).stem.split("_", 1)[1]
 
 
@@ -90,6 +91,7 @@ def home() -> None:
 
 
 start_warmup()  # started with the server under app.py; here for a server run on home.py itself (once per process)
+visitor_arrived()  # the warm-up, if still running, leaves the first page's one-time work to this session
 moved_notice()  # behind `python -m udl_viz serve`: this session came over from a process that stopped
 lecture.set_steps([
     lecture.Step(path, page_slug(path), label, LECTURE_SETTINGS.get(path, {}))

@@ -107,7 +107,7 @@ def wait_until_rendered(page, timeout_ms: int = 180_000, settle_ms: int = 750) -
 
 
 def page_path(page_file: Path) -> str:
-    """The URL path streamlit gives a file in pages/ (numeric prefix dropped)."""
+    """The URL path streamlit gives a file in app_pages/ (numeric prefix dropped)."""
     return page_file.stem.split("_", 1)[1]
 
 

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def app(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages/13_Fooling_the_Network.py"), default_timeout=600)
+    at = AppTest.from_file(str(ROOT / "app_pages/13_Fooling_the_Network.py"), default_timeout=600)
     at.query_params.update(params)
     return at
 

@@ -23,12 +23,12 @@ def test_home_page_links_every_page():
                       "How networks learn", "Learning from little data", "Generative models",
                       "The deepest problem"]
     links = {link.proto.page for link in at.get("page_link")}
-    pages = {p.stem.split("_", 1)[1] for p in (ROOT / "pages").glob("*.py")}
+    pages = {p.stem.split("_", 1)[1] for p in (ROOT / "app_pages").glob("*.py")}
     assert links == pages
 
 
 def test_layer_activations_default_view():
-    at = app("pages/01_Layer_Activations.py").run()
+    at = app("app_pages/01_Layer_Activations.py").run()
     assert not at.exception
     assert not at.error
     charts = at.get("plotly_chart")
@@ -38,7 +38,7 @@ def test_layer_activations_default_view():
 
 
 def test_layer_activations_follow_model_and_layer_choices():
-    at = app("pages/01_Layer_Activations.py").run()
+    at = app("app_pages/01_Layer_Activations.py").run()
     at.sidebar.selectbox[0].set_value("digits_cnn").run()
     assert not at.exception
     assert at.sidebar.selectbox[1].value == "Digit 0"
@@ -50,7 +50,7 @@ def test_layer_activations_follow_model_and_layer_choices():
 
 def test_unavailable_model_says_so_and_the_page_goes_on(monkeypatch, tmp_path):
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
-    at = app("pages/01_Layer_Activations.py").run()
+    at = app("app_pages/01_Layer_Activations.py").run()
     at.sidebar.selectbox[0].set_value("vgg16").run()
     assert not at.exception
     assert any("VGG-16" in e.value and "cannot be loaded" in e.value for e in at.sidebar.error)
@@ -64,7 +64,7 @@ def png_bytes(image: Image.Image) -> bytes:
 
 
 def test_upload_becomes_the_current_image_and_bad_uploads_are_explained():
-    at = app("pages/01_Layer_Activations.py").run()
+    at = app("app_pages/01_Layer_Activations.py").run()
     at.sidebar.radio[0].set_value("Upload").run()
     assert not at.exception
     assert len(at.get("plotly_chart")) == 6  # the sample stays in use until a file arrives
@@ -80,7 +80,7 @@ def test_upload_becomes_the_current_image_and_bad_uploads_are_explained():
 
 
 def test_shared_link_opens_the_exact_demo():
-    at = app("pages/01_Layer_Activations.py")
+    at = app("app_pages/01_Layer_Activations.py")
     at.query_params.update({"model": "digits_cnn", "sample": "Digit 6", "projector": "true"})
     at.run()
     assert not at.exception
@@ -92,7 +92,7 @@ def test_shared_link_opens_the_exact_demo():
 def test_shared_link_restores_page_settings():
     from udl_viz.optim.surfaces import SURFACES
 
-    at = app("pages/08_Gradient_Descent.py")
+    at = app("app_pages/08_Gradient_Descent.py")
     at.query_params.update({"gd2_surface": SURFACES["himmelblau"].title, "gd2_steps": "300"})
     at.run()
     assert not at.exception

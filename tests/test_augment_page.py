@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def app() -> AppTest:
-    return AppTest.from_file(str(ROOT / "pages/10_Data_Augmentation.py"), default_timeout=180)
+    return AppTest.from_file(str(ROOT / "app_pages/10_Data_Augmentation.py"), default_timeout=180)
 
 
 def metrics(at: AppTest) -> dict[str, str]:

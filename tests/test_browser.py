@@ -7,7 +7,7 @@ import pytest
 from tests.browser import ROOT, exceptions, open_page, page_path
 
 pytestmark = pytest.mark.browser
-PAGES = sorted((ROOT / "pages").glob("*.py"))
+PAGES = sorted((ROOT / "app_pages").glob("*.py"))
 
 
 def test_home_page_renders_with_links(browser, server):

@@ -1,4 +1,7 @@
-"""The browser loads plotly's code while a page still computes, and the hidden chart that asks for it goes."""
+"""A fresh server's first request: the lecture's navigation for a deep link, and plotly's code loaded early.
+
+The browser loads plotly's code while a page still computes, and the hidden chart that asks for it goes.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import time
 
 import pytest
 
-from tests.browser import ROOT, exceptions, require_chromium, streamlit_server_for, wait_until_rendered
+from tests.browser import ROOT, exceptions, open_page, require_chromium, streamlit_server_for, wait_until_rendered
 from udl_viz.ui.layout import PRELOAD_KEY
 
 pytestmark = pytest.mark.browser
@@ -41,5 +44,18 @@ def test_plotly_loads_while_the_page_computes_and_the_hidden_chart_is_removed(br
         assert plotly_loaded and plotly_loaded[0] < finished  # during the run, though the page draws no chart
         assert page.locator(f".st-key-{PRELOAD_KEY}").count() == 0
         assert page.locator("[data-testid='stPlotlyChart']").count() == 0
+        assert exceptions(page) == []
+        page.close()
+
+
+def test_a_deep_link_as_a_fresh_servers_first_request_gets_the_lecture_navigation(browser):
+    """No ``pages/`` folder: streamlit runs ``home.py`` (its ``st.navigation``) for the very first request too."""
+    require_chromium()
+    with streamlit_server_for("app.py") as url:
+        page = open_page(browser, f"{url}/Layer_Activations?model=digits_cnn", width=1280, height=720)
+        nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+        assert "What a CNN sees" in nav and "Explaining predictions" in nav, nav  # the tour's topics
+        assert page.locator("h1").first.inner_text().startswith("Layer activations")
+        assert page.locator(f".st-key-{PRELOAD_KEY}").count() == 0
         assert exceptions(page) == []
         page.close()

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def page() -> AppTest:
-    return AppTest.from_file(str(ROOT / "pages/07_Word_Embeddings.py"), default_timeout=180)
+    return AppTest.from_file(str(ROOT / "app_pages/07_Word_Embeddings.py"), default_timeout=180)
 
 
 def chart(at: AppTest, key: str) -> dict:

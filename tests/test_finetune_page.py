@@ -17,7 +17,7 @@ from udl_viz.models import get_spec, load_model
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def app(path: str = "pages/11_Fine_Tuning.py") -> AppTest:
+def app(path: str = "app_pages/11_Fine_Tuning.py") -> AppTest:
     return AppTest.from_file(str(ROOT / path), default_timeout=180)
 
 
@@ -59,7 +59,7 @@ def test_default_trains_the_builtin_task_and_registers_a_session_only_model():
     assert at.session_state["model"] == name
     assert len(at.session_state["session_models"]) == 1  # fine-tuning the same backbone again: same run
 
-    other = app("pages/01_Layer_Activations.py").run()  # another browser session
+    other = app("app_pages/01_Layer_Activations.py").run()  # another browser session
     assert not other.exception
     assert not any("yours" in option for option in other.sidebar.selectbox[0].options)
 
@@ -102,8 +102,8 @@ def test_uploads_need_two_named_classes_with_images_then_train_on_click():
     assert spec.class_names() == ["horizontal", "vertical"]
 
 
-@pytest.mark.parametrize(("page", "charts"), [("pages/01_Layer_Activations.py", 6),
-                                              ("pages/10_Data_Augmentation.py", 6)])
+@pytest.mark.parametrize(("page", "charts"), [("app_pages/01_Layer_Activations.py", 6),
+                                              ("app_pages/10_Data_Augmentation.py", 6)])
 def test_other_pages_explain_the_session_model(page, charts):
     spec, model = get_spec("digits_cnn"), load_model("digits_cnn").requires_grad_(False)
     train, _ = TASKS["Digits: 3, 5, 8"].make(5, 1)
@@ -117,5 +117,5 @@ def test_other_pages_explain_the_session_model(page, charts):
     assert not at.exception and not at.error
     assert at.sidebar.selectbox[0].value == tuned_spec.name
     assert len(at.get("plotly_chart")) == charts
-    if page.startswith("pages/10"):
+    if page.startswith("app_pages/10"):
         assert re.fullmatch(r"[358] \(\d+%\)", metrics(at)["Original prediction"])  # it answers with its own classes

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.skipif(not (GAN_CHECKPOINT.exists() and VAE_CHECKPOINT.
 
 
 def app() -> AppTest:
-    return AppTest.from_file(str(ROOT / "pages/12_Generative_Models.py"), default_timeout=300)
+    return AppTest.from_file(str(ROOT / "app_pages/12_Generative_Models.py"), default_timeout=300)
 
 
 def metrics(at: AppTest) -> dict[str, list[tuple[str, str]]]:

@@ -9,7 +9,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages" / "04_LIME.py")
+PAGE = str(ROOT / "app_pages" / "04_LIME.py")
 
 
 def page(**state) -> AppTest:

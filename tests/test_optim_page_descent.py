@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages/08_Gradient_Descent.py"), default_timeout=180).run()
+    at = AppTest.from_file(str(ROOT / "app_pages/08_Gradient_Descent.py"), default_timeout=180).run()
     assert not at.exception
     return at
 

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_landscape_page_opens_on_the_pca_slice_then_random():
-    at = AppTest.from_file(str(ROOT / "pages/09_Loss_Landscape.py"), default_timeout=300).run()
+    at = AppTest.from_file(str(ROOT / "app_pages/09_Loss_Landscape.py"), default_timeout=300).run()
     assert not at.exception and not at.error
     metrics = {m.label: m.value for m in at.metric}
     assert float(metrics["Loss at the trained weights"]) < 0.1 < 2.0 < float(metrics["Loss at the random start"])

@@ -8,8 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-SENTIMENT = "pages/05_RNN_Sentiment.py"
-TIME_SERIES = "pages/06_RNN_Time_Series.py"
+SENTIMENT = "app_pages/05_RNN_Sentiment.py"
+TIME_SERIES = "app_pages/06_RNN_Time_Series.py"
 
 
 def app(path: str) -> AppTest:

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from udl_viz.attribution import METHODS, base
 
-PAGE = "../pages/03_Saliency_Maps.py"
+PAGE = "../app_pages/03_Saliency_Maps.py"
 
 
 def _app(model: str | None = None) -> AppTest:

@@ -17,7 +17,7 @@ TIGER_CAT, ESPRESSO, TIMBER_WOLF = 282, 967, 269
 
 
 def _saliency() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages/03_Saliency_Maps.py"), default_timeout=300)
+    at = AppTest.from_file(str(ROOT / "app_pages/03_Saliency_Maps.py"), default_timeout=300)
     at.query_params.update({"saliency_method": "Vanilla gradient"})  # the quickest method
     return at.run()
 
@@ -72,7 +72,7 @@ def _metric(at: AppTest, label: str) -> str:
 
 
 def test_layer_activations_channel_follows_the_image_and_layer_follows_the_model():
-    at = AppTest.from_file(str(ROOT / "pages/01_Layer_Activations.py"), default_timeout=300).run()
+    at = AppTest.from_file(str(ROOT / "app_pages/01_Layer_Activations.py"), default_timeout=300).run()
     assert _metric(at, "Rank by mean activation").startswith("1 of")  # the strongest channel by default
     channel = next(n for n in at.number_input if n.label == "Channel")
     chosen = channel.value + 1

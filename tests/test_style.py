@@ -25,7 +25,7 @@ MAX_PAGE_LINES = 150
 ENGINE_ONLY = ("numpy", "pandas", "torch")
 
 
-@pytest.mark.parametrize("page", sorted((ROOT / "pages").glob("*.py")), ids=lambda page: page.name)
+@pytest.mark.parametrize("page", sorted((ROOT / "app_pages").glob("*.py")), ids=lambda page: page.name)
 def test_pages_are_thin(page: Path):
     """A page reads widgets and calls the engine or ``udl_viz/ui``: short, and no numpy, pandas or torch."""
     source = page.read_text()

@@ -15,7 +15,7 @@ from udl_viz.datasets.digits import digit_image
 from udl_viz.result_cache import cache_dir
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = str(ROOT / "pages" / "02_Unit_Patches.py")
+PAGE = str(ROOT / "app_pages" / "02_Unit_Patches.py")
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 import urllib.request
 
@@ -58,3 +59,12 @@ def test_streamlit_run_app_py_warms_up_before_the_first_visitor(monkeypatch, tmp
             assert response.status == 200
     assert record["ready"] is True and "error" not in record, record
     assert record["model"] == "efficientnet_lite0"
+
+
+def test_the_warm_up_leaves_the_first_page_to_a_visitor_who_came_first(monkeypatch, private_cache):
+    ran = []
+    monkeypatch.setattr(warmup.runpy, "run_path", lambda path, **kwargs: ran.append(path))
+    monkeypatch.setattr(warmup, "_VISITED", threading.Event())
+    assert warmup.warm()["page_run"] is True and ran == [str(warmup.FIRST_PAGE)]
+    warmup.visitor_arrived()
+    assert warmup.warm()["page_run"] is False and len(ran) == 1

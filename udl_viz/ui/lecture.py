@@ -14,7 +14,7 @@ CURRENT_KEY = "lecture_current"
 class Step:
     """One stop of the lecture: a page, its label and the query settings that show its lesson."""
 
-    page: str  # the page file, e.g. "pages/03_Saliency_Maps.py"
+    page: str  # the page file, e.g. "app_pages/03_Saliency_Maps.py"
     url_path: str  # e.g. "Saliency_Maps"
     label: str
     query: dict[str, str] = field(default_factory=dict)

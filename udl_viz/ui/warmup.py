@@ -27,7 +27,8 @@ READY_FILE_ENV = "UDL_VIZ_READY_FILE"
 THREAD_NAME = "udl_viz-warmup"
 #: The page a class opens first: running it once here does its one-time work (imports, figure
 #: templates, the first layer's filters) before a visitor asks for it.
-FIRST_PAGE = Path(__file__).resolve().parents[2] / "pages" / "01_Layer_Activations.py"
+FIRST_PAGE = Path(__file__).resolve().parents[2] / "app_pages" / "01_Layer_Activations.py"
+_VISITED = threading.Event()
 #: The Layer activations page opens on this layer (the third named layer, or the last if fewer).
 DEFAULT_LAYER_INDEX = 2
 
@@ -56,9 +57,18 @@ def warm() -> dict:
     key = image_key(image)
     cached_predictions(spec.name, key, image, 5)
     cached_layer_activations(spec.name, key, default_layer([layer.path for layer in spec.layers]), image)
-    if FIRST_PAGE.exists():  # outside a session streamlit draws nothing: only the one-time work remains
+    # Outside a session streamlit draws nothing: only the page's one-time work remains. A visitor who came
+    # first does it on their own run; doing it here too would only take CPU from their page.
+    page_run = FIRST_PAGE.exists() and not _VISITED.is_set()
+    if page_run:
         runpy.run_path(str(FIRST_PAGE), run_name="__main__")
-    return {"model": spec.name, "sample": sample, "seconds": round(time.perf_counter() - started, 3)}
+    return {"model": spec.name, "sample": sample, "page_run": page_run,
+            "seconds": round(time.perf_counter() - started, 3)}
+
+
+def visitor_arrived() -> None:
+    """A visitor's session has started (``home.py``): the warm-up leaves the first page's one-time work to it."""
+    _VISITED.set()
 
 
 class _QuietWarmup(logging.Filter):

@@ -111,5 +111,5 @@ show_figure(sweep_figure(swept, f"Probability of '{swept.original_label}' as the
 st.caption(f"No pixel trickery: the photo is just rotated. The label survives {int(swept.stable.sum())} of "
            f"{len(swept.values)} angles; crosses mark angles where the network names something else (hover to "
            "see what), like the school bus it calls a snow plough when turned over.")
-link_page("pages/10_Data_Augmentation.py", "Data augmentation: rotate, shift, crop and recolour, and see which "
+link_page("app_pages/10_Data_Augmentation.py", "Data augmentation: rotate, shift, crop and recolour, and see which "
           "changes the label survives")
