@@ -33,8 +33,8 @@ def plotly_preloaded() -> Iterator[None]:
     streamlit's browser code loads plotly.js (4.7 MB to parse and run) only once a page's first chart
     arrives, after the server has computed it; an empty chart sent before the page's work has the
     browser load it meanwhile: a new browser's first page on ``streamlit run app.py``, opened as it
-    starts, 4.4-4.7 s instead of 4.6-5.2 s (``benchmarks/bench_first_page.py``, taking turns). Later runs
-    of the session already have plotly.js.
+    starts, median 4.7 s instead of 4.9 s over four runs taking turns (the browser's and the warm-up's work
+    then share 2 cores, so the overlap is partial). Later runs of the session already have plotly.js.
     A page that calls ``st.stop()`` cannot send the removal: the hidden chart then goes at the next run.
     """
     if st.session_state.get(PRELOAD_KEY):
