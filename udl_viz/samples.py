@@ -14,7 +14,7 @@ def _skimage(filename: str) -> Callable[[], Image.Image]:
     def load() -> Image.Image:
         # The file scikit-image ships, read with PIL: the same pixels as ``skimage.data``'s loaders,
         # which first import ``skimage.io`` and its plugins (0.3-0.6 s, on the warm-up's path).
-        with Image.open(files("skimage.data") / filename) as image:
+        with (files("skimage.data") / filename).open("rb") as file, Image.open(file) as image:
             return to_rgb(image.copy())  # copy: the pixels outlive the closed file
 
     return load
