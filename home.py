@@ -7,7 +7,7 @@ import streamlit as st
 from udl_viz.ui import lecture
 from udl_viz.ui.layout import page_setup, plotly_preloaded
 from udl_viz.ui.replica import moved_notice
-from udl_viz.ui.warmup import start_warmup, visitor_arrived
+from udl_viz.ui.warmup import page_opened, start_warmup
 
 ROOT = Path(__file__).parent
 
@@ -91,7 +91,6 @@ def home() -> None:
 
 
 start_warmup()  # started with the server under app.py; here for a server run on home.py itself (once per process)
-visitor_arrived()  # the warm-up, if still running, leaves the first page's one-time work to this session
 moved_notice()  # behind `python -m udl_viz serve`: this session came over from a process that stopped
 lecture.set_steps([
     lecture.Step(path, page_slug(path), label, LECTURE_SETTINGS.get(path, {}))
@@ -105,5 +104,6 @@ for topic, _idea, pages in TOUR:
         navigation[topic] = present
 current = st.navigation(navigation, expanded=True)
 lecture.set_current(current.url_path)
+page_opened(current.url_path)  # the warm-up, if still running, leaves this page's one-time work to it
 with plotly_preloaded():  # the browser loads plotly.js while the page computes its first chart
     current.run()

@@ -57,8 +57,8 @@ def warm() -> dict:
     key = image_key(image)
     cached_predictions(spec.name, key, image, 5)
     cached_layer_activations(spec.name, key, default_layer([layer.path for layer in spec.layers]), image)
-    # Outside a session streamlit draws nothing: only the page's one-time work remains. A visitor who came
-    # first does it on their own run; doing it here too would only take CPU from their page.
+    # Outside a session streamlit draws nothing: only the page's one-time work remains. A visitor who opened
+    # the page first does it on their own run; doing it here too would only take CPU from their page.
     page_run = FIRST_PAGE.exists() and not _VISITED.is_set()
     if page_run:
         runpy.run_path(str(FIRST_PAGE), run_name="__main__")
@@ -66,9 +66,11 @@ def warm() -> dict:
             "seconds": round(time.perf_counter() - started, 3)}
 
 
-def visitor_arrived() -> None:
-    """A visitor's session has started (``home.py``): the warm-up leaves the first page's one-time work to it."""
-    _VISITED.set()
+def page_opened(url_path: str) -> None:
+    """A session is about to run the page at ``url_path`` (``home.py``): if that is the first page, the
+    warm-up leaves the page's one-time work to it (``serve``'s run of ``home.py`` itself opens no page)."""
+    if url_path == FIRST_PAGE.stem.split("_", 1)[1]:
+        _VISITED.set()
 
 
 class _QuietWarmup(logging.Filter):
