@@ -62,11 +62,6 @@ LECTURE_SETTINGS = {
 }
 
 
-def page_slug(path: str) -> str:
-    """URL path of a page file: ``app_pages/01_Layer_Activations.py`` -> ``Layer_Activations``."""
-    return Path(path).stem.split("_", 1)[1]
-
-
 def home() -> None:
     """The tour: one short section per course topic, linking its pages."""
     page_setup(
@@ -93,12 +88,12 @@ def home() -> None:
 start_warmup()  # started with the server under app.py; here for a server run on home.py itself (once per process)
 moved_notice()  # behind `python -m udl_viz serve`: this session came over from a process that stopped
 lecture.set_steps([
-    lecture.Step(path, page_slug(path), label, LECTURE_SETTINGS.get(path, {}))
+    lecture.Step(path, lecture.page_slug(path), label, LECTURE_SETTINGS.get(path, {}))
     for _topic, _idea, pages in TOUR for path, label, _blurb in pages if (ROOT / path).exists()
 ])
 navigation = {"Start": [st.Page(home, title="Home", icon="🏠", default=True)]}
 for topic, _idea, pages in TOUR:
-    present = [st.Page(path, title=label, url_path=page_slug(path))
+    present = [st.Page(path, title=label, url_path=lecture.page_slug(path))
                for path, label, _blurb in pages if (ROOT / path).exists()]
     if present:
         navigation[topic] = present

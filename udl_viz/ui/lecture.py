@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import streamlit as st
 
@@ -22,6 +23,11 @@ class Step:
     def link_params(self) -> dict[str, str]:
         """The step's query parameters, in projector mode."""
         return {**self.query, "projector": "true"}
+
+
+def page_slug(path: str | Path) -> str:
+    """URL path of a page file: ``app_pages/01_Layer_Activations.py`` -> ``Layer_Activations``."""
+    return Path(path).stem.split("_", 1)[1]
 
 
 _STEPS: list[Step] = []

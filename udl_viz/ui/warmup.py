@@ -23,6 +23,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from udl_viz.ui.lecture import page_slug
+
 READY_FILE_ENV = "UDL_VIZ_READY_FILE"
 THREAD_NAME = "udl_viz-warmup"
 #: The page a class opens first: running it once here does its one-time work (imports, figure
@@ -69,7 +71,7 @@ def warm() -> dict:
 def page_opened(url_path: str) -> None:
     """A session is about to run the page at ``url_path`` (``home.py``): if that is the first page, the
     warm-up leaves the page's one-time work to it (``serve``'s run of ``home.py`` itself opens no page)."""
-    if url_path == FIRST_PAGE.stem.split("_", 1)[1]:
+    if url_path == page_slug(FIRST_PAGE):
         _VISITED.set()
 
 
