@@ -3,13 +3,10 @@
 import streamlit as st
 
 from udl_viz.figures.descent import (
-    contour_figure,
     curve_figure,
     loss_figure,
     race_title,
     state_figure,
-    surface_figure,
-    surface_title,
 )
 from udl_viz.optim.descent import CURVE_STEPS, EXTRA_STARTS, STEPS
 from udl_viz.optim.minibatch import SETTINGS as BATCH_SETTINGS
@@ -26,6 +23,7 @@ from udl_viz.ui.optim import (
     run_descent,
     run_race,
     start_inputs,
+    surface_views,
 )
 from udl_viz.ui.settings import setting_widget, setting_widgets
 
@@ -81,15 +79,13 @@ with two_d:
     with right:
         if rows := run_descent(surface, [config], [start, *random_starts(surface, extra, seed=0)], steps):
             runs, shown = rows[0], cached_view(surface.name)
-            if view == "Contour map":
-                show_figure(contour_figure(shown, runs, race_title(shown, runs)), **click)
-                st.caption("**What am I looking at?** A loss surface over two weights, seen from above like a map. "
-                           "Contour lines join points of equal loss; light is low. Each line is a path, each dot "
-                           "one step. Click the map to start somewhere else, or press ▶ Replay.")
-            else:
-                show_figure(surface_figure(shown, runs, surface_title(shown)),
-                            key="gd2_surface3d")
-                st.caption("The height is the loss (drag to turn the surface). Each line is a path down it.")
+            surface_views(view, shown, runs, click, "gd2",
+                          map_caption="**What am I looking at?** A loss surface over two weights, seen from above "
+                                      "like a map. Contour lines join points of equal loss; light is low. Each line "
+                                      "is a path, each dot one step. Click the map to start somewhere else, or press "
+                                      "▶ Replay.",
+                          surface_caption="The height is the loss (drag to turn the surface). Each line is a path "
+                                          "down it.")
             readout_panel(runs, "gd2_step")
             show_figure(state_figure(runs[0], surface.axis_labels,
                                      f"{runs[0].label}: gradient and optimizer memory, per weight"), key="gd2_state")
@@ -112,15 +108,12 @@ with race:
             st.warning("Pick at least one optimizer on the left.")
         elif runs := run_race(surface, configs, start, steps):
             shown = cached_view(surface.name)
-            if view == "Contour map":
-                show_figure(contour_figure(shown, runs, race_title(shown, runs)), **click)
-                st.caption("**What am I looking at?** Every optimizer on the same loss map, as seen from above. "
-                           "All optimizers start from the same point; press ▶ Replay to watch the race. "
-                           "Click the map to move the start.")
-            else:
-                show_figure(surface_figure(shown, runs, surface_title(shown)),
-                            key="race_surface3d")
-                st.caption("The height is the loss (drag to turn the surface). Each line is one optimizer's path.")
+            surface_views(view, shown, runs, click, "race",
+                          map_caption="**What am I looking at?** Every optimizer on the same loss map, as seen from "
+                                      "above. All optimizers start from the same point; press ▶ Replay to watch the "
+                                      "race. Click the map to move the start.",
+                          surface_caption="The height is the loss (drag to turn the surface). Each line is one "
+                                          "optimizer's path.")
             show_figure(loss_figure(runs, shown.min_value,
                                     "How far above the lowest loss each optimizer is, step by step"),
                         key="race_loss")

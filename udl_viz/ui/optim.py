@@ -9,6 +9,7 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
+from udl_viz.figures.descent import contour_figure, race_title, surface_figure, surface_title
 from udl_viz.figures.minibatch import batch_figure, epoch_loss_figure
 from udl_viz.optim import landscape as landscape_mod
 from udl_viz.optim.descent import Run, descend, race, readouts
@@ -66,6 +67,17 @@ def run_race(surface: Surface, configs: Sequence[Config], start: Sequence[float]
     except (ValueError, KeyError) as exc:
         st.error(f"torch.optim refused these settings: {exc}. Change the hyperparameters and try again.")
         return None
+
+
+def surface_views(view: str, shown: SurfaceView, runs: list[Run], click: dict, key: str, *, map_caption: str,
+                  surface_caption: str) -> None:
+    """The paths on the loss surface: seen from above (``view`` "Contour map", clickable) or as a 3D surface."""
+    if view == "Contour map":
+        show_figure(contour_figure(shown, runs, race_title(shown, runs)), **click)
+        st.caption(map_caption)
+    else:
+        show_figure(surface_figure(shown, runs, surface_title(shown)), key=f"{key}_surface3d")
+        st.caption(surface_caption)
 
 
 def readout_panel(runs: list[Run], key: str) -> None:
