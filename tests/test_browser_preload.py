@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from tests.browser import ROOT, exceptions, open_page, require_chromium, streamlit_server_for, wait_until_rendered
+from tests.browser import ROOT, exceptions, require_chromium, streamlit_server_for, wait_until_rendered
 from udl_viz.ui.layout import PRELOAD_KEY
 
 pytestmark = pytest.mark.browser
@@ -49,13 +49,20 @@ def test_plotly_loads_while_the_page_computes_and_the_hidden_chart_is_removed(br
 
 
 def test_a_deep_link_as_a_fresh_servers_first_request_gets_the_lecture_navigation(browser):
-    """No ``pages/`` folder: streamlit runs ``home.py`` (its ``st.navigation``) for the very first request too."""
+    """No ``pages/`` folder: streamlit runs ``home.py`` (its ``st.navigation``) for the very first request too,
+    and the page's ``Link`` header has the browser fetch plotly's code before the session even starts."""
     require_chromium()
     with streamlit_server_for("app.py") as url:
-        page = open_page(browser, f"{url}/Layer_Activations?model=digits_cnn", width=1280, height=720)
+        context = browser.new_context(viewport={"width": 1280, "height": 720})
+        page, order = context.new_page(), []
+        page.on("request", lambda request: order.append("plotly") if "PlotlyChart" in request.url else None)
+        page.on("websocket", lambda _ws: order.append("session"))
+        page.goto(f"{url}/Layer_Activations?model=digits_cnn", wait_until="domcontentloaded")
+        wait_until_rendered(page, 180_000)
+        assert order[:2] == ["plotly", "session"], order  # plotly's code comes with streamlit's, before the session
         nav = page.locator("[data-testid='stSidebarNav']").inner_text()
         assert "What a CNN sees" in nav and "Explaining predictions" in nav, nav  # the tour's topics
         assert page.locator("h1").first.inner_text().startswith("Layer activations")
         assert page.locator(f".st-key-{PRELOAD_KEY}").count() == 0
         assert exceptions(page) == []
-        page.close()
+        context.close()
