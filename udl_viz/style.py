@@ -86,6 +86,11 @@ _register_templates()
 #: Smallest font (px) of any text in a figure in projector mode.
 PROJECTOR_MIN_FONT = 18
 
+#: Width of the expanded sidebar (px), room for the model and sample names: set with the page config, so it is
+#: the width from the first frame on (as CSS it came with the page's first line, and every chart drawn by then
+#: was drawn again narrower).
+SIDEBAR_WIDTH_PX = 352
+
 #: Page CSS in every mode: labels wrap instead of ending in "…", figure titles drawn above figures.
 PAGE_CSS = """
 [data-testid='stSidebarNavLink'] span, [data-testid='stSidebarNavSeparator'] span,
@@ -96,13 +101,13 @@ PAGE_CSS = """
   overflow-wrap: anywhere;
 }
 [data-testid='stMetricValue'] {font-size: 1.6rem;}
-[data-testid='stSidebar'][data-collapsed='false'] {min-width: 22rem !important; max-width: 22rem !important;}
 .js-plotly-plot .gtitle {display: none;}
 .udl-figure-title {font-weight: 600; font-size: 1.05rem; line-height: 1.3; margin: 0.2rem 0 -0.6rem 0;}
 """
 
 #: Extra page CSS in projector mode: large type, the title clearly the largest, little chrome.
-PROJECTOR_CSS = """
+PROJECTOR_CSS = (f"[data-testid='stSidebar'][data-collapsed='false'] {{min-width: {SIDEBAR_WIDTH_PX}px !important; "
+                 f"max-width: {SIDEBAR_WIDTH_PX}px !important;}}") + """
 html, body, [data-testid='stMain'] p, [data-testid='stMain'] li, [data-testid='stMain'] label,
 [data-testid='stSidebar'] span, [data-testid='stWidgetLabel'] p, [data-baseweb='select'] div,
 [data-testid='stMain'] input, [data-testid='stMain'] textarea {font-size: 1.3rem !important;}

@@ -59,7 +59,7 @@ def page_setup(title: str, caption: str, icon: str = "🔬") -> None:
     """
     projector = projector_mode()
     st.set_page_config(page_title=f"{title} · udl_viz", page_icon=icon, layout="wide",
-                       initial_sidebar_state="collapsed" if projector else "auto")
+                       initial_sidebar_state="collapsed" if projector else style.SIDEBAR_WIDTH_PX)
     st.sidebar.toggle("Projector mode", key=PROJECTOR_KEY, bind="query-params",
                       persist_state="session",
                       help="Large fonts, high contrast and thick lines for a lecture hall. "
