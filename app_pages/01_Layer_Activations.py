@@ -12,7 +12,7 @@ from udl_viz.figures.cnn import (
     layer_stats_figure,
 )
 from udl_viz.figures.images import overlay_figure
-from udl_viz.ui.layout import page_setup, show_figure
+from udl_viz.ui.layout import page_setup, show_figure, show_table
 from udl_viz.ui.loaders import cached_layer_activations
 from udl_viz.ui.sidebar import cnn_sidebar
 from udl_viz.ui.warmup import default_layer
@@ -73,5 +73,6 @@ st.caption("The first layer's weights can be drawn as tiny images: most are edge
 
 st.subheader("Activation statistics per layer")
 show_figure(layer_stats_figure(acts.layer_stats, "Mean activation and share switched off, layer by layer"), key="stats")
-st.dataframe(acts.layer_stats, hide_index=True, column_config={"fraction_zero": "share of activations ≤ 0"})
+show_table(acts.layer_stats, {"layer": "layer", "channels": "channels", "size": "map size", "mean": "mean",
+                              "max": "max", "fraction_zero": "share of activations ≤ 0"})
 st.caption("Deeper layers have more channels and smaller maps; ReLU makes many activations exactly zero.")

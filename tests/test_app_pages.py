@@ -35,6 +35,9 @@ def test_layer_activations_default_view():
     assert len(charts) == 6
     ranks = [m for m in at.metric if m.label == "Rank by mean activation"]
     assert ranks and ranks[0].value.startswith("1 of ")
+    table = next(m.value for m in at.markdown if "share of activations ≤ 0" in m.value)
+    rows = table.splitlines()[2:]
+    assert len(rows) == 18 and rows[0].startswith("| \\_stem\\_act | 32 | 112×112 |"), rows[0]
 
 
 def test_layer_activations_follow_model_and_layer_choices():
