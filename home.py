@@ -7,7 +7,7 @@ import streamlit as st
 from udl_viz.ui import lecture
 from udl_viz.ui.layout import page_setup, plotly_preloaded
 from udl_viz.ui.replica import moved_notice
-from udl_viz.ui.warmup import page_opened, release, start_warmup
+from udl_viz.ui.warmup import page_opened, start_warmup
 
 ROOT = Path(__file__).parent
 
@@ -101,5 +101,4 @@ current = st.navigation(navigation, expanded=True)
 lecture.set_current(current.url_path)
 page_opened(current.url_path)  # the warm-up, if still running, leaves this page's one-time work to it
 with plotly_preloaded():  # the browser loads plotly.js while the page computes its first chart
-    release()  # the preload is on its way: the warm-up, if it has not started yet, may take the CPU now
     current.run()

@@ -6,7 +6,6 @@ import json
 import threading
 import time
 import urllib.request
-from pathlib import Path
 
 import streamlit as st
 
@@ -71,33 +70,3 @@ def test_the_warm_up_leaves_the_first_page_to_a_visitor_who_opened_it_first(monk
     assert warmup.warm()["page_run"] is True and len(ran) == 2
     warmup.page_opened("Layer_Activations")
     assert warmup.warm()["page_run"] is False and len(ran) == 2
-
-
-def test_the_warm_up_waits_for_a_first_visitors_page_or_the_grace_period(monkeypatch):
-    """It starts once a session has sent its first frames (``release``), or after the grace period with none."""
-    steps = []
-
-    class Gate:
-        def wait(self, timeout: float) -> bool:
-            steps.append(("wait", timeout))
-            return False
-
-    monkeypatch.setattr(warmup, "_RELEASED", Gate())
-    monkeypatch.setattr(warmup, "_run", lambda: steps.append("run"))
-    warmup._start()
-    assert steps == [("wait", warmup.GRACE_SECONDS), "run"]
-
-    gate = threading.Event()
-    monkeypatch.setattr(warmup, "_RELEASED", gate)
-    warmup.release()
-    assert gate.is_set()
-
-
-def test_a_sessions_first_page_releases_the_warm_up(monkeypatch):
-    from streamlit.testing.v1 import AppTest
-
-    gate = threading.Event()
-    monkeypatch.setattr(warmup, "_RELEASED", gate)
-    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "home.py"), default_timeout=120).run()
-    assert not at.exception
-    assert gate.is_set()

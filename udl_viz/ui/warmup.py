@@ -5,11 +5,6 @@
 server started on ``home.py`` itself (it starts once per process either way). The work
 runs in a background thread, so the server keeps answering meanwhile; a page that asks for the
 same result while it runs waits for it instead of computing it again (single-flight).
-
-The thread holds back while a first visitor's browser loads streamlit's code: importing torch holds
-the interpreter for long stretches, and every file the server sends waits for it. It starts once a
-session has sent its first page's plotly preload (``release()``, from ``home.py``), or after
-``GRACE_SECONDS`` with no visitor.
 ``$UDL_VIZ_WARMUP=0`` turns it off; when ``$UDL_VIZ_READY_FILE`` is set, a JSON line is written
 there once the warm-up is over (how ``serve`` knows a replica can take traffic).
 """
@@ -36,10 +31,6 @@ THREAD_NAME = "udl_viz-warmup"
 #: templates, the first layer's filters) before a visitor asks for it.
 FIRST_PAGE = Path(__file__).resolve().parents[2] / "app_pages" / "01_Layer_Activations.py"
 _VISITED = threading.Event()
-_RELEASED = threading.Event()
-#: How long the warm-up waits for a first visitor's page before it starts anyway (a browser that opens
-#: with the server has loaded streamlit's code by then).
-GRACE_SECONDS = 3.0
 #: The Layer activations page opens on this layer (the third named layer, or the last if fewer).
 DEFAULT_LAYER_INDEX = 2
 
@@ -84,11 +75,6 @@ def page_opened(url_path: str) -> None:
         _VISITED.set()
 
 
-def release() -> None:
-    """A session's first frames are out (``home.py``, after the plotly preload): the warm-up may start now."""
-    _RELEASED.set()
-
-
 class _QuietWarmup(logging.Filter):
     """Drop streamlit's "missing ScriptRunContext" notes from the warm-up thread (it has no session, by design)."""
 
@@ -109,19 +95,13 @@ def _run() -> None:
         tmp.replace(path)
 
 
-def _start() -> None:
-    """The thread's work: wait for a first visitor's page to be under way (or the grace period), then warm up."""
-    _RELEASED.wait(GRACE_SECONDS)
-    _run()
-
-
 @st.cache_resource(show_spinner=False)
 def start_warmup() -> threading.Thread | None:
     """Start the warm-up once per process, in the background; returns its thread (None if turned off)."""
     if os.environ.get("UDL_VIZ_WARMUP", "1") == "0":
         return None
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_QuietWarmup())
-    thread = threading.Thread(target=_start, name=THREAD_NAME, daemon=True)
+    thread = threading.Thread(target=_run, name=THREAD_NAME, daemon=True)
     thread.start()
     return thread
 
