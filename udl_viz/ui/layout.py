@@ -31,11 +31,12 @@ def projector_mode() -> bool:
 def plotly_preloaded() -> Iterator[None]:
     """Run a session's first page inside the block with an empty chart hidden at its top, removed at the end.
 
-    streamlit's browser code loads plotly.js (4.7 MB to parse and run) only once a page's first chart
-    arrives, after the server has computed it; an empty chart sent before the page's work has the
-    browser load it meanwhile: a new browser's first page on ``streamlit run app.py``, opened as it
-    starts, median 4.7 s instead of 4.9 s over four runs taking turns (the browser's and the warm-up's work
-    then share 2 cores, so the overlap is partial). Later runs of the session already have plotly.js.
+    streamlit's browser code runs plotly.js (4.7 MB) only once a page's first chart arrives, after the
+    server has computed it; an empty chart sent before the page's work has the browser run it meanwhile.
+    Alone it made a new browser's first page on ``streamlit run app.py``, opened as it starts, median 4.7 s
+    instead of 4.9 s over four runs taking turns. Since every page's ``Link`` header has the browser fetch
+    and compile plotly.js early (``asset_preload``), six runs each showed no difference (median 4.39 s with
+    and without). Later runs of the session already have plotly.js.
     A page that calls ``st.stop()`` cannot send the removal: the hidden chart then goes at the next run.
     """
     if st.session_state.get(PRELOAD_KEY):
@@ -123,7 +124,7 @@ def table_markdown(rows: Sequence[Mapping[str, object]], columns: Mapping[str, s
 
 def show_table(rows: Sequence[Mapping[str, object]], columns: Mapping[str, str]) -> None:
     """A small table as page text: it takes projector mode's type size, and loads no data-grid code in the
-    browser (``st.dataframe``'s cost 0.4 s of a new browser's first page here)."""
+    browser (``st.dataframe`` cost a warm server's Layer activations page 0.4 s of browser time here)."""
     st.markdown(table_markdown(rows, columns))
 
 
