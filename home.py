@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from udl_viz.ui import lecture
-from udl_viz.ui.layout import page_setup, plotly_preloaded
+from udl_viz.ui.layout import page_config, page_setup, plotly_preloaded
 from udl_viz.ui.replica import moved_notice
 from udl_viz.ui.warmup import page_opened, start_warmup
 
@@ -85,6 +85,7 @@ def home() -> None:
                 st.page_link(path, label=f"**{label}**: {blurb}")
 
 
+page_config()  # before the navigation draws the sidebar: its width is set only then
 start_warmup()  # started with the server under app.py; here for a server run on home.py itself (once per process)
 moved_notice()  # behind `python -m udl_viz serve`: this session came over from a process that stopped
 lecture.set_steps([

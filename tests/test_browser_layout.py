@@ -7,6 +7,7 @@ import pytest
 
 from tests.browser import exceptions, open_page
 from tests.layout_checks import LAYOUT_PROBLEMS, MAIN_FIGURE_TOP, tour_pages
+from udl_viz import style
 
 pytestmark = pytest.mark.browser
 PAGES = [("", "Home"), *tour_pages()]
@@ -53,6 +54,8 @@ def test_nothing_cut_off_or_overlapping(browser, server, path, size):
                                  "'.js-plotly-plot .main-svg text')].filter(e => e.getBoundingClientRect().width > 0)"
                                  ".map(e => parseFloat(e.style.fontSize || getComputedStyle(e).fontSize)))") >= 18
             assert page.locator("[data-testid='stSidebar'][data-collapsed='false']").count() == 0
+        else:  # the page config's width, from the first frame on, on every page
+            assert page.locator("[data-testid='stSidebar']").bounding_box()["width"] == style.SIDEBAR_WIDTH_PX
         if path and query:
             main = page.evaluate(MAIN_FIGURE_TOP)
             assert main["top"] <= height - SHOWN, f"the main figure ({main['key']}) starts below the first screen"

@@ -53,15 +53,24 @@ def plotly_preloaded() -> Iterator[None]:
         slot.empty()
 
 
+def page_config(**options: str) -> None:
+    """The page config every page shares (wide; the sidebar collapsed in projector mode, else
+    ``style.SIDEBAR_WIDTH_PX`` wide), with ``options`` such as the title added.
+
+    streamlit sizes the sidebar once, when it first draws it: ``home.py`` sends this before the
+    navigation that draws it, or a page's sidebar keeps streamlit's default width.
+    """
+    st.set_page_config(layout="wide", initial_sidebar_state="collapsed" if projector_mode() else style.SIDEBAR_WIDTH_PX,
+                       **options)
+
+
 def page_setup(title: str, caption: str, icon: str = "🔬") -> None:
     """Configure the page, draw its title, one-line caption and the common sidebar.
 
     In projector mode the sidebar starts collapsed, type is large and the lecture's
     previous/next links sit next to the title.
     """
-    projector = projector_mode()
-    st.set_page_config(page_title=f"{title} · udl_viz", page_icon=icon, layout="wide",
-                       initial_sidebar_state="collapsed" if projector else style.SIDEBAR_WIDTH_PX)
+    page_config(page_title=f"{title} · udl_viz", page_icon=icon)
     st.sidebar.toggle("Projector mode", key=PROJECTOR_KEY, bind="query-params",
                       persist_state="session",
                       help="Large fonts, high contrast and thick lines for a lecture hall. "
