@@ -26,6 +26,21 @@ def test_ready_file_reports_the_warm_up(monkeypatch, tmp_path):
     assert json.loads(ready.read_text()) == {"ready": True, "model": "m", "seconds": 1.0}
 
 
+def test_the_warm_up_computes_with_one_torch_thread_and_gives_the_rest_back(monkeypatch, tmp_path):
+    import torch
+
+    monkeypatch.setenv(warmup.READY_FILE_ENV, str(tmp_path / "ready.json"))
+    seen = []
+    monkeypatch.setattr(warmup, "warm", lambda: seen.append(torch.get_num_threads()) or {})
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        warmup._run()
+        assert seen == [1] and torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
+
+
 def test_a_failed_warm_up_still_reports_ready_with_the_error(monkeypatch, tmp_path):
     ready = tmp_path / "ready.json"
     monkeypatch.setenv(warmup.READY_FILE_ENV, str(ready))

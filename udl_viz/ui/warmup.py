@@ -17,8 +17,8 @@ import os
 import runpy
 import threading
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import streamlit as st
@@ -82,9 +82,30 @@ class _QuietWarmup(logging.Filter):
         return threading.current_thread().name != THREAD_NAME
 
 
+@contextmanager
+def _one_intra_op_thread() -> Iterator[None]:
+    """torch computes with one thread inside the block.
+
+    The warm-up runs while the first browser loads streamlit's code on the same cores: torch's two
+    intra-op threads then spin waiting for each other (the default predictions took 0.5-1.6 s instead
+    of 0.07-0.4 s). A passive OpenMP wait for the whole server fixed it too, but made every one-image
+    forward 1.7x slower afterwards. The setting is process-wide: a script run that starts its torch
+    work meanwhile keeps one thread until it ends.
+    """
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
 def _run() -> None:
     try:
-        record = {"ready": True, **warm()}
+        with _one_intra_op_thread():
+            record = {"ready": True, **warm()}
     except Exception as exc:  # noqa: BLE001 (a failed warm-up must not stop the server: pages still work)
         record = {"ready": True, "error": f"{type(exc).__name__}: {exc}"}
     ready_file = os.environ.get(READY_FILE_ENV)
