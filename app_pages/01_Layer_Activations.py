@@ -4,7 +4,7 @@ import math
 
 import streamlit as st
 
-from udl_viz.activations import first_layer_filters, upsample_map
+from udl_viz.activations import first_layer_filters, relative_map
 from udl_viz.figures.cnn import (
     channel_strength_figure,
     feature_grid_figure,
@@ -57,7 +57,7 @@ with c1:
     st.metric("Rank by mean activation", f"{rank} of {channels}")
     st.metric("Mean activation", f"{acts.channel_means[channel]:.3g}")
 with c2:
-    heat = upsample_map(acts.maps[channel], spec.input_size)
+    heat = relative_map(acts.maps[channel])  # at the layer's resolution: the figure stretches it over the photo
     show_figure(overlay_figure(pixels, heat, f"{layer}, channel {channel}, over the model's input",
                                opacity=opacity, colorbar_title="relative activation"), key="overlay")
 st.caption("The feature map is stretched to the image size: where it is bright, this detector found its pattern.")

@@ -10,7 +10,7 @@ import torch
 from PIL import Image
 from torch import nn
 
-from udl_viz.activations import first_layer_filters, layer_activations, upsample_map
+from udl_viz.activations import first_layer_filters, layer_activations, relative_map
 from udl_viz.hooks import activations, capture, private_view
 from udl_viz.models import get_spec, load_model
 from udl_viz.models.spec import Layer, ModelSpec, Preprocess
@@ -71,9 +71,9 @@ def test_first_layer_filters_are_scaled_around_gray():
     np.testing.assert_allclose(filters[1], 1.0)
 
 
-def test_upsample_map_is_normalised():
-    up = upsample_map(np.array([[0.0, 2.0], [4.0, 6.0]]), 8)
-    assert up.shape == (8, 8) and up.min() == 0.0 and up.max() == 1.0
+def test_relative_map_scales_to_0_1_and_a_flat_map_to_zeros():
+    np.testing.assert_allclose(relative_map(np.array([[0.0, 2.0], [4.0, 6.0]])), [[0, 1 / 3], [2 / 3, 1]], rtol=1e-6)
+    assert not relative_map(np.full((2, 2), 5.0)).any()
 
 
 def test_private_view_shares_weights_but_not_modules():

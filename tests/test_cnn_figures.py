@@ -35,7 +35,8 @@ def test_feature_grid_shares_one_colour_scale_centred_on_zero_or_scales_each_til
     (y0, x0), (y2, x2) = mosaic(maps[[0, 2]], 8, gap=1, label_room=1)[1]
     np.testing.assert_array_equal(heat.z[y2: y2 + 2, x2: x2 + 2], maps[2])
     assert np.isnan(heat.z[:, x0 + 2]).all()  # the gap between the tiles is drawn transparent
-    np.testing.assert_array_equal(heat.customdata[y2: y2 + 2, x2: x2 + 2], [[[2, -3.0]] * 2] * 2)  # channel, value
+    assert heat.customdata.dtype == np.int16 and "%{z" in heat.hovertemplate  # the colour is the value itself
+    np.testing.assert_array_equal(heat.customdata[y2: y2 + 2, x2: x2 + 2], np.full((2, 2), 2))  # the hover's channel
     assert [a.text for a in fig.layout.annotations] == ["ch 0", "ch 2"]
     assert [a.x for a in fig.layout.annotations] == [x0 + 0.5, x2 + 0.5]  # each label over the middle of its tile
     assert (fig.layout.coloraxis.cmin, fig.layout.coloraxis.cmax) == (-3.0, 3.0)  # channel 1 is not shown
@@ -99,6 +100,17 @@ def test_signed_overlay_is_centred_on_zero_and_plain_overlay_spans_the_heat():
     assert (plain.zmin, plain.zmax) == (-1.0, 2.0) and plain.colorbar.title.text == "score"
     with pytest.raises(ValueError, match="does not match"):
         overlay_figure(pixels, np.zeros((3, 3)), "Wrong size")
+    with pytest.raises(ValueError, match="does not match"):
+        overlay_figure(np.zeros((8, 4, 3), np.uint8), heat, "Wrong shape")
+
+
+def test_a_coarse_overlay_goes_out_at_its_own_size_centred_on_its_blocks_and_smoothed():
+    heat = np.arange(4.0).reshape(2, 2)
+    full = overlay_figure(np.zeros((2, 2, 3), np.uint8), heat, "Same size").data[1]
+    assert (full.x0, full.dx, full.zsmooth) == (0, 1, False)
+    coarse = overlay_figure(np.zeros((8, 8, 3), np.uint8), heat, "Feature map").data[1]
+    assert coarse.z.shape == (2, 2) and coarse.zsmooth == "best"
+    assert (coarse.x0, coarse.dx, coarse.y0, coarse.dy) == (1.5, 4, 1.5, 4)  # value (0, 0) covers pixels 0-3
 
 
 def test_patch_grid_turns_gray_patches_into_rgb_tiles_with_titles():

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 from PIL import Image
 from torch import nn
 
@@ -63,9 +62,8 @@ def first_layer_filters(model: nn.Module, spec: ModelSpec) -> np.ndarray:
     return 0.5 + 0.5 * w / scale
 
 
-def upsample_map(channel: np.ndarray, size: int) -> np.ndarray:
-    """A feature map bilinearly resized to ``size``×``size`` and scaled to [0, 1], for overlays."""
-    t = torch.from_numpy(np.ascontiguousarray(channel, dtype=np.float32))[None, None]
-    up = torch.nn.functional.interpolate(t, size=(size, size), mode="bilinear", align_corners=False)[0, 0].numpy()
-    lo, hi = up.min(), up.max()
-    return (up - lo) / (hi - lo) if hi > lo else np.zeros_like(up)
+def relative_map(channel: np.ndarray) -> np.ndarray:
+    """A feature map scaled to [0, 1] (all zeros when flat), for an overlay that stretches it over the photo."""
+    values = np.asarray(channel, dtype=np.float32)
+    lo, hi = values.min(), values.max()
+    return (values - lo) / (hi - lo) if hi > lo else np.zeros_like(values)

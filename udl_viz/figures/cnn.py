@@ -78,10 +78,16 @@ def feature_grid_figure(maps: np.ndarray, channels: list[int], title: str, colum
     # One canvas of (shown value, channel, activation) per pixel: the colour and the hover laid out together.
     canvas, origins = mosaic(np.stack([selected / np.where(scales == 0, 1.0, scales), ids, selected], axis=-1),
                              columns, gap, room)
-    canvas = canvas.astype(np.float32)  # half the bytes to send and decode; the hover shows 3 digits
-    fig = go.Figure(go.Heatmap(z=canvas[..., 0], coloraxis="coloraxis", customdata=canvas[..., 1:],
-                               hoverongaps=False, hovertemplate="channel %{customdata[0]}<br>"
-                                                                "activation=%{customdata[1]:.3g}<extra></extra>"))
+    # The bytes every browser decodes before the page appears: float32 values (the hover shows 3 digits), and
+    # the channel as 2-byte integers unless the colour is scaled per tile and the real value must go along too.
+    canvas = canvas.astype(np.float32)
+    if per_channel:
+        hover = {"customdata": canvas[..., 1:],
+                 "hovertemplate": "channel %{customdata[0]}<br>activation=%{customdata[1]:.3g}<extra></extra>"}
+    else:
+        hover = {"customdata": np.nan_to_num(canvas[..., 1], nan=0).astype(np.int16),  # gaps show no hover
+                 "hovertemplate": "channel %{customdata}<br>activation=%{z:.3g}<extra></extra>"}
+    fig = go.Figure(go.Heatmap(z=canvas[..., 0], coloraxis="coloraxis", hoverongaps=False, **hover))
     _tile_labels(fig, [f"ch {c}" for c in channels], origins, w)
     fig.update_xaxes(visible=False, constrain="domain")
     fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")

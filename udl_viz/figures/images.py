@@ -34,19 +34,24 @@ def photo(pixels: np.ndarray) -> go.Image:
 
 def overlay_figure(pixels: np.ndarray, heat: np.ndarray, title: str, *, opacity: float = 0.5,
                    signed: bool = False, colorbar_title: str = "value") -> go.Figure:
-    """A heatmap (H, W) over an RGB photo (H, W, 3) of the same size.
+    """A heatmap (h, w) over an RGB photo (H, W, 3): of the same size, or coarser (a feature map).
 
-    ``signed`` uses the blue/orange diverging scale centred on 0, else a sequential one; values near
-    zero are see-through, so the photo shows where the map is quiet.
+    A coarser map is stretched over the photo and smoothed by the browser: a 56×56 map goes out as
+    56×56 values, not 224×224. ``signed`` uses the blue/orange diverging scale centred on 0, else a
+    sequential one; values near zero are see-through, so the photo shows where the map is quiet.
     """
-    if pixels.shape[:2] != heat.shape:
+    (height, width), (h, w) = pixels.shape[:2], heat.shape
+    if h > height or w > width or abs(height / h - width / w) > 1:
         raise ValueError(f"heatmap {heat.shape} does not match image {pixels.shape[:2]}")
+    sy, sx = height / h, width / w  # each value covers sy×sx pixels, centred on its block
     fig = go.Figure(photo(pixels))
     limit = float(np.abs(heat).max()) or 1.0
     fig.add_trace(go.Heatmap(
-        z=heat, opacity=opacity, colorscale=style.DIVERGING_OVERLAY if signed else style.HEAT_OVERLAY,
+        z=heat, x0=(sx - 1) / 2, dx=sx, y0=(sy - 1) / 2, dy=sy, zsmooth="best" if (h, w) != (height, width) else False,
+        opacity=opacity, colorscale=style.DIVERGING_OVERLAY if signed else style.HEAT_OVERLAY,
         zmin=-limit if signed else float(heat.min()), zmax=limit if signed else float(heat.max()),
-        colorbar={"title": {"text": colorbar_title}}, hovertemplate="x=%{x} y=%{y}<br>value=%{z:.3g}<extra></extra>",
+        colorbar={"title": {"text": colorbar_title}},
+        hovertemplate="x=%{x:.0f} y=%{y:.0f}<br>value=%{z:.3g}<extra></extra>",
     ))
     fig.update_layout(title=title)
     _hide_axes(fig)
