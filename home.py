@@ -86,20 +86,20 @@ def home() -> None:
 
 
 page_config()  # before the navigation draws the sidebar: its width is set only then
-start_warmup()  # started with the server under app.py; here for a server run on home.py itself (once per process)
-moved_notice()  # behind `python -m udl_viz serve`: this session came over from a process that stopped
-lecture.set_steps([
-    lecture.Step(path, lecture.page_slug(path), label, LECTURE_SETTINGS.get(path, {}))
-    for _topic, _idea, pages in TOUR for path, label, _blurb in pages if (ROOT / path).exists()
-])
-navigation = {"Start": [st.Page(home, title="Home", icon="🏠", default=True)]}
-for topic, _idea, pages in TOUR:
-    present = [st.Page(path, title=label, url_path=lecture.page_slug(path))
-               for path, label, _blurb in pages if (ROOT / path).exists()]
-    if present:
-        navigation[topic] = present
-current = st.navigation(navigation, expanded=True)
-lecture.set_current(current.url_path)
-page_opened(current.url_path)  # the warm-up, if still running, leaves this page's one-time work to it
-with plotly_preloaded():  # the browser loads plotly.js while the page computes its first chart
+with plotly_preloaded():  # sent first: the browser runs plotly.js while this run builds the navigation and the page
+    start_warmup()  # started with the server under app.py; here for a server run on home.py itself (once per process)
+    moved_notice()  # behind `python -m udl_viz serve`: this session came over from a process that stopped
+    lecture.set_steps([
+        lecture.Step(path, lecture.page_slug(path), label, LECTURE_SETTINGS.get(path, {}))
+        for _topic, _idea, pages in TOUR for path, label, _blurb in pages if (ROOT / path).exists()
+    ])
+    navigation = {"Start": [st.Page(home, title="Home", icon="🏠", default=True)]}
+    for topic, _idea, pages in TOUR:
+        present = [st.Page(path, title=label, url_path=lecture.page_slug(path))
+                   for path, label, _blurb in pages if (ROOT / path).exists()]
+        if present:
+            navigation[topic] = present
+    current = st.navigation(navigation, expanded=True)
+    lecture.set_current(current.url_path)
+    page_opened(current.url_path)  # the warm-up, if still running, leaves this page's one-time work to it
     current.run()

@@ -29,14 +29,14 @@ def projector_mode() -> bool:
 
 @contextmanager
 def plotly_preloaded() -> Iterator[None]:
-    """Run a session's first page inside the block with an empty chart hidden at its top, removed at the end.
+    """Run a session's first run (``home.py``'s navigation and the page) inside the block, with an empty
+    chart hidden at its top, removed at the end.
 
-    streamlit's browser code runs plotly.js (4.7 MB) only once a page's first chart arrives, after the
-    server has computed it; an empty chart sent before the page's work has the browser run it meanwhile.
-    Alone it made a new browser's first page on ``streamlit run app.py``, opened as it starts, median 4.7 s
-    instead of 4.9 s over four runs taking turns. Since every page's ``Link`` header has the browser fetch
-    and compile plotly.js early (``asset_preload``), six runs each showed no difference (median 4.39 s with
-    and without). Later runs of the session already have plotly.js.
+    streamlit's browser code runs plotly.js (4.7 MB; about 0.5 s of the browser's time) only once a chart
+    arrives; the empty chart, sent before the page's work, has the browser run it meanwhile. Sent first in
+    ``home.py``, before the navigation, the first page on ``streamlit run app.py`` opened as it starts took a
+    median 4.03 s against 4.16 s with it sent just before the page (five runs each, taking turns).
+    Later runs of the session already have plotly.js.
     A page that calls ``st.stop()`` cannot send the removal: the hidden chart then goes at the next run.
     """
     if st.session_state.get(PRELOAD_KEY):
