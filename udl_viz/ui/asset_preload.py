@@ -78,8 +78,8 @@ class ChunkPreload:
         async def send_with_link(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                link = preload_link()
-                if link and any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers):
+                html = any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
+                if html and (link := preload_link()):
                     message = {**message, "headers": [*headers, (b"link", link)]}
             await send(message)
 
